@@ -1,0 +1,1 @@
+"""Development tooling (not deployed): reads template.yaml to run DynamoDB Local and the API offline."""

@@ -1,0 +1,163 @@
+"""template.yaml as data: tables, functions, routes and environment, read by every local tool.
+
+Nothing here repeats a table, key schema or route by hand; when the template changes, the local
+database, the local API and the route-driven tests follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_PATH = ROOT / "template.yaml"
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML loader that turns CloudFormation short tags (!Ref, !Sub, ...) into their long form."""
+
+
+def _construct_intrinsic(loader: _CfnLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _construct_intrinsic)  # type: ignore[no-untyped-call]
+
+
+@lru_cache(maxsize=1)
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    with path.open() as handle:
+        data: dict[str, Any] = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    return data
+
+
+def resources(of_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource
+        for name, resource in load_template()["Resources"].items()
+        if resource["Type"] == of_type
+    }
+
+
+@dataclass(frozen=True)
+class Route:
+    function: str
+    method: str
+    path: str
+    authorized: bool
+
+    @property
+    def is_public(self) -> bool:
+        return not self.authorized
+
+
+@dataclass(frozen=True)
+class Function:
+    logical_id: str
+    code_uri: Path
+    handler: str
+    environment: dict[str, Any]
+    routes: tuple[Route, ...]
+    events: dict[str, Any]
+
+    @property
+    def module_path(self) -> Path:
+        module, _ = self.handler.rsplit(".", 1)
+        return self.code_uri / f"{module.replace('.', '/')}.py"
+
+    @property
+    def handler_name(self) -> str:
+        return self.handler.rsplit(".", 1)[1]
+
+
+def _globals() -> dict[str, Any]:
+    function_globals: dict[str, Any] = load_template().get("Globals", {}).get("Function", {})
+    return function_globals
+
+
+def _default_authorizer() -> str | None:
+    for api in resources("AWS::Serverless::Api").values():
+        authorizer: str | None = api["Properties"].get("Auth", {}).get("DefaultAuthorizer")
+        return authorizer
+    return None
+
+
+def functions() -> dict[str, Function]:
+    defaults = _globals()
+    default_env = defaults.get("Environment", {}).get("Variables", {})
+    default_authorizer = _default_authorizer()
+    found: dict[str, Function] = {}
+    for logical_id, resource in resources("AWS::Serverless::Function").items():
+        props = resource["Properties"]
+        events = props.get("Events", {})
+        routes = tuple(
+            Route(
+                function=logical_id,
+                method=event["Properties"]["Method"].upper(),
+                path=event["Properties"]["Path"],
+                authorized=event["Properties"].get("Auth", {}).get("Authorizer", default_authorizer)
+                not in (None, "NONE"),
+            )
+            for event in events.values()
+            if event["Type"] == "Api"
+        )
+        found[logical_id] = Function(
+            logical_id=logical_id,
+            code_uri=ROOT / props.get("CodeUri", defaults.get("CodeUri", "")),
+            handler=props.get("Handler", defaults.get("Handler", "app.handler")),
+            environment={**default_env, **props.get("Environment", {}).get("Variables", {})},
+            routes=routes,
+            events=events,
+        )
+    return found
+
+
+def routes() -> list[Route]:
+    return [route for function in functions().values() for route in function.routes]
+
+
+def authorizer_function() -> str | None:
+    """Logical id of the function behind the API's default Lambda authorizer."""
+    for api in resources("AWS::Serverless::Api").values():
+        for authorizer in api["Properties"].get("Auth", {}).get("Authorizers", {}).values():
+            arn = authorizer.get("FunctionArn", {})
+            if "Fn::GetAtt" in arn:
+                logical_id: str = arn["Fn::GetAtt"][0]
+                return logical_id
+    return None
+
+
+def table_definitions() -> dict[str, dict[str, Any]]:
+    """CreateTable-shaped definitions of every DynamoDB table, keyed by logical id."""
+    return {name: resource["Properties"] for name, resource in resources("AWS::DynamoDB::Table").items()}
+
+
+def resolve_environment(environment: dict[str, Any], refs: dict[str, str]) -> dict[str, str]:
+    """Turn a function's template environment into plain strings, resolving !Ref with ``refs``."""
+    resolved: dict[str, str] = {}
+    for key, value in environment.items():
+        if isinstance(value, dict) and "Ref" in value:
+            ref = value["Ref"]
+            if ref in refs:
+                resolved[key] = refs[ref]
+            else:
+                default = load_template().get("Parameters", {}).get(ref, {}).get("Default")
+                if default is not None:
+                    resolved[key] = str(default)
+        elif not isinstance(value, dict):
+            resolved[key] = str(value)
+    return resolved

@@ -1,0 +1,13 @@
+"""Time helpers: all timestamps are timezone-aware UTC; TTL attributes are epoch seconds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def epoch_seconds(moment: datetime) -> int:
+    return int(moment.timestamp())

@@ -1,0 +1,1 @@
+"""DynamoDB infrastructure under the repositories: connections, observation, transactions, batches."""

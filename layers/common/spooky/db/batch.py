@@ -1,0 +1,104 @@
+"""Batch reads and writes that retry unprocessed items with jittered backoff (PynamoDB retries without)."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from pynamodb.models import Model
+
+from spooky.db.observe import instrument
+from spooky.errors import ServiceUnavailable
+
+M = TypeVar("M", bound=Model)
+BATCH_GET_LIMIT = 100
+BATCH_WRITE_LIMIT = 25
+MAX_ROUNDS = 6
+BASE_DELAY_SECONDS = 0.02
+
+
+def raw_client(model_cls: type[Model]) -> Any:
+    """The model's botocore client, observed like every PynamoDB call."""
+    client = model_cls._get_connection().connection.client
+    instrument(client)
+    return client
+
+
+def _pause(round_number: int) -> None:
+    time.sleep(random.uniform(0, BASE_DELAY_SECONDS * 2**round_number))  # noqa: S311 - not cryptographic
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def batch_get(
+    model_cls: type[M],
+    keys: Sequence[tuple[str, str]],
+    attributes: Sequence[str] | None = None,
+    *,
+    consistent_read: bool = False,
+) -> list[M]:
+    """Items for ``keys`` (missing ones are skipped), in the order of ``keys``.
+
+    ``attributes`` are DynamoDB attribute names to project; keys are always fetched.
+    """
+    client = raw_client(model_cls)
+    hash_name, range_name = model_cls._hash_keyname, model_cls._range_keyname
+    if hash_name is None or range_name is None:
+        raise TypeError(f"{model_cls.__name__} needs a hash and a range key for batch_get")
+    table = model_cls.Meta.table_name
+    request: dict[str, Any] = {"ConsistentRead": consistent_read}
+    if attributes:
+        names = sorted({*attributes, hash_name, range_name})
+        request["ProjectionExpression"] = ", ".join(f"#a{i}" for i in range(len(names)))
+        request["ExpressionAttributeNames"] = {f"#a{i}": name for i, name in enumerate(names)}
+    unique_keys = list(dict.fromkeys(keys))
+    found: dict[tuple[str, str], M] = {}
+    for chunk in _chunks(unique_keys, BATCH_GET_LIMIT):
+        pending: list[tuple[str, str]] = list(chunk)
+        for round_number in range(MAX_ROUNDS):
+            keys_attr = [{hash_name: {"S": h}, range_name: {"S": r}} for h, r in pending]
+            response = client.batch_get_item(
+                RequestItems={table: {**request, "Keys": keys_attr}}, ReturnConsumedCapacity="INDEXES"
+            )
+            for raw in response.get("Responses", {}).get(table, []):
+                item = model_cls.from_raw_data(raw)
+                found[(raw[hash_name]["S"], raw[range_name]["S"])] = item
+            unprocessed = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+            if not unprocessed:
+                break
+            pending = [(key[hash_name]["S"], key[range_name]["S"]) for key in unprocessed]
+            _pause(round_number)
+        else:
+            raise ServiceUnavailable("DynamoDB left batch reads unprocessed; retry shortly")
+    return [found[key] for key in keys if key in found]
+
+
+def batch_write(model_cls: type[Model], puts: Sequence[Model] = (), deletes: Sequence[Model] = ()) -> None:
+    """Put and delete items in batches of 25, retrying unprocessed items. Not atomic, not versioned."""
+    client = raw_client(model_cls)
+    requests: list[dict[str, Any]] = [{"PutRequest": {"Item": item.serialize()}} for item in puts] + [
+        {"DeleteRequest": {"Key": _key_of(item)}} for item in deletes
+    ]
+    table = model_cls.Meta.table_name
+    for chunk in _chunks(requests, BATCH_WRITE_LIMIT):
+        pending = list(chunk)
+        for round_number in range(MAX_ROUNDS):
+            response = client.batch_write_item(
+                RequestItems={table: pending}, ReturnConsumedCapacity="INDEXES"
+            )
+            pending = response.get("UnprocessedItems", {}).get(table, [])
+            if not pending:
+                break
+            _pause(round_number)
+        else:
+            raise ServiceUnavailable("DynamoDB left batch writes unprocessed; retry shortly")
+
+
+def _key_of(item: Model) -> dict[str, Any]:
+    serialized = item.serialize()
+    return {name: serialized[name] for name in (item._hash_keyname, item._range_keyname) if name}

@@ -1,0 +1,46 @@
+"""The PynamoDB connection used for transactions (models keep their own cached table connections)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pynamodb.connection import Connection
+
+from spooky.models.base import TableMeta
+from spooky.settings import get_settings
+
+
+@lru_cache(maxsize=4)
+def _connection(region: str, host: str | None) -> Connection:
+    return Connection(
+        region=region,
+        host=host,
+        connect_timeout_seconds=TableMeta.connect_timeout_seconds,
+        read_timeout_seconds=TableMeta.read_timeout_seconds,
+        max_retry_attempts=TableMeta.max_retry_attempts,
+        max_pool_connections=TableMeta.max_pool_connections,
+    )
+
+
+def transaction_connection() -> Connection:
+    """One client per endpoint, reused across warm invocations (Lambda's analogue of a connection pool)."""
+    settings = get_settings()
+    return _connection(settings.aws_region, settings.dynamodb_endpoint_url)
+
+
+def reset_connections() -> None:
+    """Forget cached clients (tests switch between moto and DynamoDB Local)."""
+    from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
+    from spooky.models.auth import RateLimitModel, SessionModel, VerificationModel
+
+    _connection.cache_clear()
+    for model in (
+        UserModel,
+        EmailClaimModel,
+        AccountModel,
+        PostModel,
+        SessionModel,
+        VerificationModel,
+        RateLimitModel,
+    ):
+        model._connection = None

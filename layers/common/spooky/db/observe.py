@@ -1,0 +1,162 @@
+"""Every DynamoDB request, observed: operation, table, index, capacity, latency and error code.
+
+Hooks are attached to each PynamoDB client the first time it sends (PynamoDB's ``pre_dynamodb_send``
+signal), so no call path can bypass them. Observations go to the listeners registered here: the
+metrics publisher in Lambda, and request counters in tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from pynamodb.signals import pre_dynamodb_send
+
+
+@dataclass(frozen=True)
+class Capacity:
+    table: str
+    units: float
+    read_units: float | None = None
+    write_units: float | None = None
+    # index name -> capacity units consumed on that index (index usage statistics)
+    indexes: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Observation:
+    operation: str
+    tables: tuple[str, ...]
+    index: str | None
+    latency_ms: float
+    capacity: tuple[Capacity, ...]
+    error_code: str | None
+    cancellation_codes: tuple[str, ...] = ()
+
+    @property
+    def total_capacity(self) -> float:
+        return sum(item.units for item in self.capacity)
+
+
+Listener = Callable[[Observation], None]
+_listeners: list[Listener] = []
+_instrumented: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def add_listener(listener: Listener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_listener(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+@contextmanager
+def recording() -> Iterator[list[Observation]]:
+    """Collect the observations made inside the block (tests and benchmarks count requests with it)."""
+    seen: list[Observation] = []
+    add_listener(seen.append)
+    try:
+        yield seen
+    finally:
+        remove_listener(seen.append)
+
+
+def _tables_of(params: dict[str, Any]) -> tuple[str, ...]:
+    if "TableName" in params:
+        return (params["TableName"],)
+    if "RequestItems" in params:
+        return tuple(params["RequestItems"])
+    if "TransactItems" in params:
+        names = [next(iter(item.values()))["TableName"] for item in params["TransactItems"]]
+        return tuple(dict.fromkeys(names))
+    return ()
+
+
+def _capacity_of(parsed: dict[str, Any]) -> tuple[Capacity, ...]:
+    raw = parsed.get("ConsumedCapacity")
+    if raw is None:
+        return ()
+    entries = raw if isinstance(raw, list) else [raw]
+    return tuple(
+        Capacity(
+            table=entry.get("TableName", ""),
+            units=float(entry.get("CapacityUnits", 0.0)),
+            read_units=entry.get("ReadCapacityUnits"),
+            write_units=entry.get("WriteCapacityUnits"),
+            indexes={
+                name: float(value.get("CapacityUnits", 0.0))
+                for name, value in entry.get("GlobalSecondaryIndexes", {}).items()
+            },
+        )
+        for entry in entries
+    )
+
+
+def _params_from_request(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    # provide-client-params carries the API parameters; before-call only sees the serialised request.
+    context["spooky_params"] = params
+
+
+def _before_call(context: dict[str, Any], **_: Any) -> None:
+    context["spooky_started"] = time.perf_counter()
+
+
+def _after_call(parsed: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+    error = parsed.get("Error", {}).get("Code")
+    reasons = tuple(reason.get("Code", "None") for reason in parsed.get("CancellationReasons", []))
+    _emit(model.name, context, parsed, error, reasons)
+
+
+def _after_call_error(exception: Exception, model: Any, context: dict[str, Any], **_: Any) -> None:
+    # Raised before any response: connection errors and timeouts.
+    _emit(model.name, context, {}, type(exception).__name__, ())
+
+
+def _emit(
+    operation: str,
+    context: dict[str, Any],
+    parsed: dict[str, Any],
+    error: str | None,
+    reasons: tuple[str, ...],
+) -> None:
+    if not _listeners:
+        return
+    params: dict[str, Any] = context.get("spooky_params", {})
+    started = context.get("spooky_started", time.perf_counter())
+    observation = Observation(
+        operation=operation,
+        tables=_tables_of(params),
+        index=params.get("IndexName"),
+        latency_ms=(time.perf_counter() - started) * 1000,
+        capacity=_capacity_of(parsed),
+        error_code=error,
+        cancellation_codes=reasons,
+    )
+    for listener in list(_listeners):
+        listener(observation)
+
+
+def instrument(client: Any) -> None:
+    """Attach the hooks to a botocore DynamoDB client (once)."""
+    if client in _instrumented:
+        return
+    events = client.meta.events
+    events.register("provide-client-params.dynamodb.*", _params_from_request)
+    events.register("before-call.dynamodb.*", _before_call)
+    events.register("after-call.dynamodb.*", _after_call)
+    events.register("after-call-error.dynamodb.*", _after_call_error)
+    _instrumented.add(client)
+
+
+def _on_pre_send(sender: Any, **_: Any) -> None:
+    instrument(sender.client)
+
+
+pre_dynamodb_send.connect(_on_pre_send, weak=False)

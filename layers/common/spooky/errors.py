@@ -1,0 +1,79 @@
+"""Domain errors. The HTTP layer maps each class to a status code once (spooky.http.errors)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    """Base class: ``code`` is the machine-readable error code clients see."""
+
+    code = "ERROR"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class ValidationFailed(DomainError):
+    """Input broke a rule; ``errors`` says which field and why."""
+
+    code = "VALIDATION_ERROR"
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"[{e.field}] {e.message}" for e in errors) or "Invalid input")
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class AlreadyExists(DomainError):
+    code = "ALREADY_EXISTS"
+
+
+class Conflict(DomainError):
+    """A concurrent change won (transaction conflict, version mismatch after retries)."""
+
+    code = "CONFLICT"
+
+
+class PreconditionFailed(DomainError):
+    """The client's If-Match version is not the current one."""
+
+    code = "PRECONDITION_FAILED"
+
+
+class Unauthorized(DomainError):
+    code = "UNAUTHORIZED"
+
+
+class Forbidden(DomainError):
+    code = "FORBIDDEN"
+
+
+class TooManyRequests(DomainError):
+    code = "TOO_MANY_REQUESTS"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ServiceUnavailable(DomainError):
+    """DynamoDB kept throttling or failing within the request budget; the client may retry."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+    def __init__(self, message: str, retry_after_seconds: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

@@ -1,0 +1,1 @@
+"""PynamoDB models, one module per table."""

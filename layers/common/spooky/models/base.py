@@ -1,0 +1,58 @@
+"""PynamoDB plumbing shared by every model: table names and endpoint come from Settings at call time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+
+from spooky.settings import Settings, get_settings
+
+
+class FromSettings:
+    """A Meta attribute resolved from the current Settings whenever PynamoDB reads it.
+
+    This keeps table names in one place (template.yaml -> environment -> Settings) and lets tests
+    point models at moto or DynamoDB Local without re-importing anything.
+    """
+
+    def __init__(self, read: Callable[[Settings], Any]) -> None:
+        self._read = read
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        return self._read(get_settings())
+
+
+class TableMeta:
+    """Connection settings shared by all models; subclasses set ``table_name``."""
+
+    region = FromSettings(lambda s: s.aws_region)
+    host = FromSettings(lambda s: s.dynamodb_endpoint_url)
+    # Fail fast inside a 10 s Lambda budget instead of PynamoDB's 15 s connect / 30 s read defaults.
+    connect_timeout_seconds = 2
+    read_timeout_seconds = 4
+    max_retry_attempts = 3
+    max_pool_connections = 16
+
+
+def app_table_meta() -> Any:
+    class Meta(TableMeta):
+        table_name = FromSettings(lambda s: s.app_table_name)
+
+    return Meta
+
+
+def auth_table_meta() -> Any:
+    class Meta(TableMeta):
+        table_name = FromSettings(lambda s: s.auth_table_name)
+
+    return Meta
+
+
+class KeyedModel(Model):
+    """Every item has a generic partition key ``pk`` and sort key ``sk`` (overloaded per entity)."""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)

@@ -1,0 +1,75 @@
+"""Key builders: the only place that knows how ids become partition and sort keys."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+PROFILE_SK = "PROFILE"
+EMAIL_SK = "EMAIL"
+POST_SK = "POST"
+SESSION_SK = "SESSION"
+VERIFICATION_SK = "VERIFICATION"
+POST_PREFIX = "POST#"
+# The Timeline index spreads writes over this many partitions per entity type; reads merge them.
+# Changing it re-keys the index: do it with a data migration (docs/operations.md).
+TIMELINE_SHARDS = 4
+
+
+def sortable_time(moment: datetime) -> str:
+    """Fixed-width UTC timestamp that sorts lexicographically in time order."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def shard_of(entity_id: str) -> int:
+    # A stable hash (not Python's salted hash()) so the shard never changes for an item.
+    return int(hashlib.sha256(entity_id.encode()).hexdigest()[:8], 16) % TIMELINE_SHARDS
+
+
+def user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def email_pk(normalized_email: str) -> str:
+    return f"EMAIL#{normalized_email}"
+
+
+def post_pk(post_id: str) -> str:
+    return f"POST#{post_id}"
+
+
+def account_sk(provider_id: str, account_id: str) -> str:
+    return f"ACCOUNT#{provider_id}#{account_id}"
+
+
+def user_post_sk(created_at: datetime, post_id: str) -> str:
+    return f"{POST_PREFIX}{sortable_time(created_at)}#{post_id}"
+
+
+def timeline_pk(kind: str, shard: int) -> str:
+    return f"{kind}#{shard}"
+
+
+def timeline_sk(created_at: datetime, entity_id: str) -> str:
+    return f"{sortable_time(created_at)}#{entity_id}"
+
+
+def secret_hash(secret: str) -> str:
+    """Tokens are stored only as their SHA-256: a leaked table cannot be replayed as sessions."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def session_pk(token: str) -> str:
+    return f"SESSION#{secret_hash(token)}"
+
+
+def user_sessions_sk(created_at: datetime, session_id: str) -> str:
+    return f"SESSION#{sortable_time(created_at)}#{session_id}"
+
+
+def verification_pk(identifier: str) -> str:
+    return f"VERIFICATION#{secret_hash(identifier)}"
+
+
+def rate_limit_pk(scope: str, subject: str) -> str:
+    return f"RATE#{scope}#{secret_hash(subject)}"

@@ -1,0 +1,1 @@
+"""Data access, one module per aggregate. Every request path costs a known, small number of requests."""

@@ -1,0 +1,244 @@
+"""The user aggregate: profile item, email claim and credential account (AppTable)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+
+from spooky.clock import utcnow
+from spooky.db.batch import batch_get
+from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
+from spooky.errors import AlreadyExists, NotFound
+from spooky.ids import new_id
+from spooky.models import keys
+from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
+from spooky.pagination import Page
+from spooky.repositories._query import query_once
+from spooky.repositories.timeline import timeline_page
+from spooky.schemas.users import NewUser, UserChanges
+
+CREDENTIAL_PROVIDER = "credential"
+# How long a soft-deleted account can be restored before its data is purged (docs/operations.md).
+DELETION_GRACE = timedelta(days=30)
+
+
+class EmailTaken(AlreadyExists):
+    code = "USER_ALREADY_EXISTS"
+
+
+def _is_live(user: UserModel) -> bool:
+    return user.deleted_at is None
+
+
+def new_user_item(user: NewUser, now: datetime) -> UserModel:
+    user_id = new_id()
+    return UserModel(
+        *UserModel.key(user_id),
+        id=user_id,
+        name=user.name,
+        email=user.email,
+        email_verified=False,
+        image=user.image,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        post_count=0,
+        created_at=now,
+        updated_at=now,
+        version=1,
+        gsi1pk=keys.user_pk(user_id),
+        gsi1sk=keys.PROFILE_SK,
+        gsi2pk=keys.timeline_pk("USERS", keys.shard_of(user_id)),
+        gsi2sk=keys.timeline_sk(now, user_id),
+    )
+
+
+def create_user(user: NewUser, password_hash: str | None, *, request_token: str | None = None) -> UserModel:
+    """Create the user, claim the email (case-insensitively unique) and store the credential, atomically.
+
+    Raises EmailTaken when another user holds the email, even under concurrent sign-ups.
+    """
+    now = utcnow()
+    item = new_user_item(user, now)
+    claim = EmailClaimModel(*EmailClaimModel.key(user.email), user_id=item.id, created_at=now)
+    account = AccountModel(
+        *AccountModel.key(item.id, CREDENTIAL_PROVIDER, item.id),
+        id=new_id(),
+        account_id=item.id,
+        provider_id=CREDENTIAL_PROVIDER,
+        user_id=item.id,
+        password=password_hash,
+        created_at=now,
+        updated_at=now,
+    )
+
+    def build(tx: Transaction) -> None:
+        tx.put("email", claim, condition=EmailClaimModel.pk.does_not_exist())
+        tx.put("user", item, condition=UserModel.pk.does_not_exist())
+        tx.put("account", account, condition=AccountModel.pk.does_not_exist())
+
+    try:
+        run_transaction(build, request_token)
+    except TransactionCancelled as cancelled:
+        if cancelled.failed("email"):
+            raise EmailTaken("User already exists. Use another email.") from None
+        raise
+    return item
+
+
+def get_user(
+    user_id: str, attributes: Sequence[str] | None = None, *, consistent: bool = False
+) -> UserModel | None:
+    """A live (not soft-deleted) user; ``attributes`` projects DynamoDB attribute names."""
+    projection = list({*attributes, "deletedAt"}) if attributes else None
+    try:
+        user = UserModel.get(
+            *UserModel.key(user_id), consistent_read=consistent, attributes_to_get=projection
+        )
+    except DoesNotExist:
+        return None
+    return user if _is_live(user) else None
+
+
+def get_users(user_ids: Sequence[str], attributes: Sequence[str] | None = None) -> dict[str, UserModel]:
+    """Live users by id, in one BatchGetItem per 100 ids."""
+    projection = [*attributes, "id", "deletedAt"] if attributes else None
+    users = batch_get(UserModel, [UserModel.key(user_id) for user_id in user_ids], projection)
+    return {user.id: user for user in users if _is_live(user)}
+
+
+def find_user_id_by_email(email: str) -> str | None:
+    """The id of the user holding ``email`` (already normalised): a strongly consistent GetItem."""
+    try:
+        claim = EmailClaimModel.get(*EmailClaimModel.key(email), consistent_read=True)
+    except DoesNotExist:
+        return None
+    return claim.user_id
+
+
+def get_credential(user_id: str) -> AccountModel | None:
+    try:
+        return AccountModel.get(
+            *AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id), consistent_read=True
+        )
+    except DoesNotExist:
+        return None
+
+
+def set_password(user_id: str, password_hash: str) -> None:
+    account = AccountModel(*AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id))
+    account.update(
+        [AccountModel.password.set(password_hash), AccountModel.updated_at.set(utcnow())],
+        condition=AccountModel.pk.exists(),
+    )
+
+
+def get_profile(user_id: str, post_limit: int = 10) -> tuple[UserModel, list[PostModel]]:
+    """The seed's "user with their 10 newest posts": one Query of the UserPosts index.
+
+    The profile item's sort key (PROFILE) sorts right after every POST#... key, so a descending
+    query between the two returns the profile first, then the newest posts.
+    """
+    page = query_once(
+        UserModel,
+        keys.user_pk(user_id),
+        UserModel.gsi1sk.between(keys.POST_PREFIX, keys.PROFILE_SK),
+        index_name="UserPosts",
+        limit=post_limit + 1,
+    )
+    if not page.items or page.items[0]["sk"]["S"] != keys.PROFILE_SK:
+        raise NotFound("User not found")
+    user = UserModel.from_raw_data(page.items[0])
+    return user, [PostModel.from_raw_data(raw) for raw in page.items[1:]]
+
+
+def _changes_to_actions(changes: UserChanges) -> list[Action]:
+    fields = changes.model_dump(exclude_unset=True)
+    attribute = {
+        "name": UserModel.name,
+        "image": UserModel.image,
+        "first_name": UserModel.first_name,
+        "last_name": UserModel.last_name,
+    }
+    return [
+        attribute[name].set(value) if value is not None else attribute[name].remove()
+        for name, value in fields.items()
+    ]
+
+
+def user_update_actions(changes: UserChanges | None, now: datetime) -> list[Action]:
+    """SET/REMOVE actions for a profile change, plus the bookkeeping every user write does."""
+    actions = _changes_to_actions(changes) if changes else []
+    return [*actions, UserModel.updated_at.set(now), UserModel.version.add(1)]
+
+
+def live_user_condition() -> Condition:
+    condition: Condition = UserModel.pk.exists() & UserModel.deleted_at.does_not_exist()
+    return condition
+
+
+def update_user(user_id: str, changes: UserChanges) -> UserModel:
+    """Apply profile changes; returns the updated user (UpdateItem with ReturnValues=ALL_NEW)."""
+    user = UserModel(*UserModel.key(user_id))
+    try:
+        user.update(user_update_actions(changes, utcnow()), condition=live_user_condition())
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("User not found") from None
+        raise
+    return user
+
+
+def mark_email_verified(user_id: str) -> UserModel:
+    user = UserModel(*UserModel.key(user_id))
+    try:
+        user.update(
+            [
+                UserModel.email_verified.set(True),
+                UserModel.updated_at.set(utcnow()),
+                UserModel.version.add(1),
+            ],
+            condition=live_user_condition(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("User not found") from None
+        raise
+    return user
+
+
+def soft_delete_user(user_id: str) -> datetime:
+    """Hide the user from every read path now; TTL purges the profile after DELETION_GRACE.
+
+    Returns the deletion time. Removing the index keys takes the profile out of both indexes.
+    """
+    now = utcnow()
+    user = UserModel(*UserModel.key(user_id))
+    try:
+        user.update(
+            [
+                UserModel.deleted_at.set(now),
+                UserModel.ttl.set(now + DELETION_GRACE),
+                UserModel.updated_at.set(now),
+                UserModel.version.add(1),
+                UserModel.gsi1pk.remove(),
+                UserModel.gsi1sk.remove(),
+                UserModel.gsi2pk.remove(),
+                UserModel.gsi2sk.remove(),
+            ],
+            condition=live_user_condition(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("User not found") from None
+        raise
+    return now
+
+
+def users_by_creation(cursor: str | None, limit: int) -> Page[UserModel]:
+    """Users, newest first, over the sharded Timeline index."""
+    raws, next_cursor = timeline_page(UserModel, "USERS", cursor, limit)
+    return Page([UserModel.from_raw_data(raw) for raw in raws], next_cursor)

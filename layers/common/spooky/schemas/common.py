@@ -1,0 +1,95 @@
+"""Validation building blocks and the one way to turn pydantic errors into a domain error."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, TypeVar
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+from spooky.errors import FieldError, ValidationFailed
+
+EMAIL_MAX_LENGTH = 255
+NAME_MAX_LENGTH = 255
+# 20,000 characters are at most 80 KB of UTF-8: a post item stays far below DynamoDB's 400 KB limit.
+POST_CONTENT_MAX_LENGTH = 20_000
+
+# C0 controls other than tab, newline and carriage return (NUL included) have no place in text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def _clean_text(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _non_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("cannot be empty")
+    return value
+
+
+def normalize_email(value: str) -> str:
+    """The email as stored and compared: syntax-checked, at most 255 characters, lower-cased."""
+    if len(value) > EMAIL_MAX_LENGTH:
+        raise ValueError(f"must be at most {EMAIL_MAX_LENGTH} characters")
+    try:
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValueError(f"Email must be valid: {error}") from None
+    normalized = checked.normalized.lower()
+    if len(normalized) > EMAIL_MAX_LENGTH:
+        raise ValueError(f"must be at most {EMAIL_MAX_LENGTH} characters")
+    return normalized
+
+
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"must be at most {limit} characters")
+        return value
+
+    return AfterValidator(check)
+
+
+Email = Annotated[str, AfterValidator(_clean_text), AfterValidator(normalize_email)]
+# A required, trimmed, non-empty name of at most 255 characters (User.name, Post.name).
+RequiredName = Annotated[
+    str, AfterValidator(_clean_text), AfterValidator(_non_blank), _at_most(NAME_MAX_LENGTH)
+]
+OptionalName = Annotated[str, AfterValidator(_clean_text), _at_most(NAME_MAX_LENGTH)]
+ImageUrl = Annotated[str, AfterValidator(_clean_text), _at_most(2048)]
+PostContent = Annotated[str, AfterValidator(_clean_text), _at_most(POST_CONTENT_MAX_LENGTH)]
+
+
+class Schema(BaseModel):
+    """Base for input schemas: unknown fields are refused, strings are not coerced from numbers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+def field_errors(error: ValidationError) -> list[FieldError]:
+    return [
+        FieldError(
+            field=".".join(str(part) for part in item["loc"]) or "body",
+            message=str(item["msg"]).removeprefix("Value error, "),
+        )
+        for item in error.errors()
+    ]
+
+
+def validate(schema: type[S], data: Any) -> S:
+    """Validate ``data`` against ``schema``; raise ValidationFailed with field-level messages."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(field_errors(error)) from None

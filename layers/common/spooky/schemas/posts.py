@@ -1,0 +1,33 @@
+"""Post schemas: the seed's rules (name non-empty, at most 255; content optional and bounded)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from spooky.schemas.common import PostContent, RequiredName, Schema
+from spooky.schemas.users import AuthorOut
+
+
+class NewPost(Schema):
+    name: RequiredName
+    content: PostContent | None = None
+
+
+class PostChanges(Schema):
+    name: RequiredName | None = None
+    content: PostContent | None = None
+
+
+class PostOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str
+    name: str
+    content: str | None = None
+    created_by_id: str = Field(alias="createdById")
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+    version: int
+    created_by: AuthorOut | None = Field(default=None, alias="createdBy")

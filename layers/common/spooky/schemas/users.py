@@ -1,0 +1,52 @@
+"""User schemas: what may be written, and the user object on the wire (Better Auth's shape)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from spooky.schemas.common import Email, ImageUrl, OptionalName, RequiredName, Schema
+
+
+class NewUser(Schema):
+    """A user about to be created. emailVerified, stripeCustomerId, ids and timestamps are not inputs."""
+
+    name: RequiredName
+    email: Email
+    image: ImageUrl | None = None
+    first_name: OptionalName | None = Field(default=None, alias="firstName")
+    last_name: OptionalName | None = Field(default=None, alias="lastName")
+
+
+class UserChanges(Schema):
+    """Profile fields a user may change about themselves (email is immutable, as in Better Auth)."""
+
+    name: RequiredName | None = None
+    image: ImageUrl | None = None
+    first_name: OptionalName | None = Field(default=None, alias="firstName")
+    last_name: OptionalName | None = Field(default=None, alias="lastName")
+
+
+class UserOut(BaseModel):
+    """A user as clients see it."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: str
+    name: str
+    email: str
+    email_verified: bool = Field(alias="emailVerified")
+    image: str | None = None
+    first_name: str | None = Field(default=None, alias="firstName")
+    last_name: str | None = Field(default=None, alias="lastName")
+    created_at: datetime = Field(alias="createdAt")
+    updated_at: datetime = Field(alias="updatedAt")
+
+
+class AuthorOut(BaseModel):
+    """The seed's ``createdBy: { select: { name, email } }``."""
+
+    id: str
+    name: str
+    email: str

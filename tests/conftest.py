@@ -1,0 +1,61 @@
+"""Fixtures shared by unit tests (moto) and integration tests (DynamoDB Local).
+
+Both backends get their tables from template.yaml through devtools.tables; models find them
+through Settings, so pointing the code at a backend is only a matter of environment variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from devtools.tables import create_tables
+from spooky.db.connection import reset_connections
+from spooky.settings import get_settings
+
+TEST_SECRET = "test-signing-secret-with-enough-entropy-0123456789"
+
+
+def use_tables(monkeypatch: pytest.MonkeyPatch, names: dict[str, str], endpoint: str | None) -> None:
+    """Point Settings (and so every model) at ``names`` on ``endpoint``."""
+    for logical_id, name in names.items():
+        env_name = {"AppTable": "APP_TABLE_NAME", "AuthTable": "AUTH_TABLE_NAME"}.get(logical_id)
+        if env_name is None:
+            env_name = f"{logical_id.removesuffix('Table').upper()}_TABLE_NAME"
+        monkeypatch.setenv(env_name, name)
+    if endpoint:
+        monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", endpoint)
+    else:
+        monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
+    get_settings.cache_clear()
+    reset_connections()
+
+
+@pytest.fixture(autouse=True)
+def _base_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AUTH_SECRET", TEST_SECRET)
+    monkeypatch.setenv("STAGE", "test")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "SpookyTest")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "spooky-test")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+    reset_connections()
+
+
+@pytest.fixture
+def moto_tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Every template.yaml table, in moto's in-memory DynamoDB (single-threaded unit tests only)."""
+    with mock_aws():
+        names = create_tables(boto3.client("dynamodb", region_name="us-east-1"))
+        use_tables(monkeypatch, names, endpoint=None)
+        yield names
