@@ -28,7 +28,16 @@ _USER_POSTS_POSITION = ("pk", "sk", "gsi1pk", "gsi1sk")
 @dataclass(frozen=True)
 class PostWithAuthor:
     post: PostModel
-    author: AuthorOut | None
+    author: AuthorOut
+
+
+@dataclass(frozen=True)
+class AuthorPosts:
+    """One page of a user's posts; every post on it has this author."""
+
+    author: AuthorOut
+    posts: list[PostModel]
+    next_cursor: str | None
 
 
 def _is_live(post: PostModel) -> bool:
@@ -100,7 +109,7 @@ def _author_of(user: UserModel) -> AuthorOut:
     return AuthorOut(id=user.id, name=user.name, email=user.email)
 
 
-def list_user_posts(user_id: str, cursor: str | None, limit: int) -> Page[PostWithAuthor]:
+def list_user_posts(user_id: str, cursor: str | None, limit: int) -> AuthorPosts:
     """The seed's paginated query: a user's posts newest first, each with the author's name and email.
 
     One Query per page, whatever the page number: the cursor holds the last key read (no offsets).
@@ -134,7 +143,7 @@ def list_user_posts(user_id: str, cursor: str | None, limit: int) -> Page[PostWi
         next_cursor = encode_cursor(
             scope, {"position": key_of(shown[-1], _USER_POSTS_POSITION), "author": author.model_dump()}
         )
-    return Page([PostWithAuthor(PostModel.from_raw_data(raw), author) for raw in shown], next_cursor)
+    return AuthorPosts(author, [PostModel.from_raw_data(raw) for raw in shown], next_cursor)
 
 
 def feed(cursor: str | None, limit: int) -> Page[PostWithAuthor]:

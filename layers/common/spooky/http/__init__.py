@@ -1,0 +1,1 @@
+"""HTTP glue shared by every function: resolver factory, error mapping, the Lambda decorator stack."""

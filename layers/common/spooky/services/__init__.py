@@ -1,0 +1,1 @@
+"""Use cases: validate, call repositories, shape results. No HTTP and no DynamoDB details here."""

@@ -1,0 +1,59 @@
+"""Post use cases: create (the seed's transaction), read, list, edit and soft-delete."""
+
+from __future__ import annotations
+
+from spooky.errors import NotFound
+from spooky.models.app import PostModel
+from spooky.pagination import check_page_size
+from spooky.repositories import posts as post_repository
+from spooky.schemas.pages import PostPage, UserPostsPage
+from spooky.schemas.posts import NewPost, PostChanges, PostOut
+from spooky.schemas.users import AuthorOut
+from spooky.services.ids import checked_id
+
+
+def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
+    return PostOut(
+        id=post.id,
+        name=post.name,
+        content=post.content,
+        created_by_id=post.created_by_id,
+        created_at=post.created_at,
+        updated_at=post.updated_at,
+        version=post.version,
+        created_by=author,
+    )
+
+
+def create_post(author_id: str, new_post: NewPost, request_token: str | None = None) -> PostOut:
+    post = post_repository.create_post(author_id, new_post, request_token=request_token)
+    return to_post_out(post)
+
+
+def get_post(post_id: str) -> PostOut:
+    post = post_repository.get_post(checked_id(post_id))
+    if post is None:
+        raise NotFound("Post not found")
+    return to_post_out(post)
+
+
+def update_post(post_id: str, author_id: str, changes: PostChanges, expected_version: int | None) -> PostOut:
+    post = post_repository.update_post(checked_id(post_id), author_id, changes, expected_version)
+    return to_post_out(post)
+
+
+def delete_post(post_id: str, author_id: str, expected_version: int | None) -> None:
+    post_repository.delete_post(checked_id(post_id), author_id, expected_version)
+
+
+def list_user_posts(user_id: str, cursor: str | None, limit: int) -> UserPostsPage:
+    page = post_repository.list_user_posts(checked_id(user_id), cursor, check_page_size(limit))
+    items = [to_post_out(post, page.author) for post in page.posts]
+    return UserPostsPage(items=items, next_cursor=page.next_cursor, author=page.author)
+
+
+def feed(cursor: str | None, limit: int) -> PostPage:
+    page = post_repository.feed(cursor, check_page_size(limit))
+    return PostPage(
+        items=[to_post_out(entry.post, entry.author) for entry in page.items], next_cursor=page.next_cursor
+    )
