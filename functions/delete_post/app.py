@@ -1,8 +1,9 @@
-"""DELETE /posts/{id}: soft-delete a post (author only)."""
+"""DELETE /posts/{postId}: soft-delete a post (author only)."""
 
 from aws_lambda_powertools.event_handler import Response
 
 from spooky.http.api import create_app, lambda_handler
+from spooky.http.params import PostId
 from spooky.http.request import caller_id
 from spooky.http.versioning import expected_version
 from spooky.services import posts
@@ -10,8 +11,8 @@ from spooky.services import posts
 app = create_app()
 
 
-@app.delete("/posts/<post_id>", summary="Soft-delete a post", tags=["posts"])
-def delete_post(post_id: str) -> Response[None]:
+@app.delete("/posts/<postId>", summary="Soft-delete a post", tags=["posts"])
+def delete_post(post_id: PostId) -> Response[None]:
     posts.delete_post(post_id, caller_id(app), expected_version(app))
     return Response(204)
 

@@ -1,22 +1,18 @@
-"""GET /users/{id}/posts: a user's posts, newest first, with an opaque cursor."""
-
-from typing import Annotated
-
-from aws_lambda_powertools.event_handler.openapi.params import Query
+"""GET /users/{userId}/posts: a user's posts, newest first, with an opaque cursor."""
 
 from spooky.http.api import create_app, lambda_handler
-from spooky.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from spooky.http.params import DEFAULT_LIMIT, Cursor, Limit, UserId
 from spooky.schemas.pages import UserPostsPage
 from spooky.services import posts
 
 app = create_app()
 
 
-@app.get("/users/<user_id>/posts", summary="A user's posts, newest first", tags=["posts"])
+@app.get("/users/<userId>/posts", summary="A user's posts, newest first", tags=["posts"])
 def list_user_posts(
-    user_id: str,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    user_id: UserId,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> UserPostsPage:
     return posts.list_user_posts(user_id, cursor, limit)
 

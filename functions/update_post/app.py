@@ -1,4 +1,4 @@
-"""PATCH /posts/{id}: edit a post (author only; If-Match makes it conditional on the version)."""
+"""PATCH /posts/{postId}: edit a post (author only; If-Match makes it conditional on the version)."""
 
 from typing import Annotated
 
@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from spooky.http.api import create_app, lambda_handler
+from spooky.http.params import PostId
 from spooky.http.request import caller_id
 from spooky.http.versioning import etag_of, expected_version
 from spooky.schemas.posts import PostChanges, PostOut
@@ -14,8 +15,8 @@ from spooky.services import posts
 app = create_app()
 
 
-@app.patch("/posts/<post_id>", summary="Edit a post", tags=["posts"])
-def update_post(post_id: str, changes: Annotated[PostChanges, Body(embed=False)]) -> Response[PostOut]:
+@app.patch("/posts/<postId>", summary="Edit a post", tags=["posts"])
+def update_post(post_id: PostId, changes: Annotated[PostChanges, Body(embed=False)]) -> Response[PostOut]:
     post = posts.update_post(post_id, caller_id(app), changes, expected_version(app))
     return Response(200, content_types.APPLICATION_JSON, post, headers={"ETag": etag_of(post.version)})
 
