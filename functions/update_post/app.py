@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from spooky.http.api import create_app, lambda_handler
-from spooky.http.params import PostId
+from spooky.http.params import IfMatch, PostId
 from spooky.http.request import caller_id
 from spooky.http.versioning import etag_of, expected_version
 from spooky.schemas.posts import PostChanges, PostOut
@@ -16,8 +16,10 @@ app = create_app()
 
 
 @app.patch("/posts/<postId>", summary="Edit a post", tags=["posts"])
-def update_post(post_id: PostId, changes: Annotated[PostChanges, Body(embed=False)]) -> Response[PostOut]:
-    post = posts.update_post(post_id, caller_id(app), changes, expected_version(app))
+def update_post(
+    post_id: PostId, changes: Annotated[PostChanges, Body(embed=False)], if_match: IfMatch = None
+) -> Response[PostOut]:
+    post = posts.update_post(post_id, caller_id(app), changes, expected_version(if_match))
     return Response(200, content_types.APPLICATION_JSON, post, headers={"ETag": etag_of(post.version)})
 
 

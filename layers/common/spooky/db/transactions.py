@@ -40,11 +40,14 @@ MAX_ATTEMPTS = 4
 BASE_DELAY_SECONDS = 0.025
 
 
-class TransactionCancelled(Exception):
-    """A condition failed: ``reasons`` maps the label of each failed item to DynamoDB's reason code."""
+class TransactionCancelled(Conflict):
+    """A condition failed: ``reasons`` maps the label of each failed item to DynamoDB's reason code.
+
+    Repositories translate the reasons they expect; any other one surfaces as a 409 Conflict.
+    """
 
     def __init__(self, reasons: dict[str, str]) -> None:
-        super().__init__(f"transaction cancelled: {reasons}")
+        super().__init__("The change conflicts with the current state; nothing was written")
         self.reasons = reasons
 
     def failed(self, label: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from spooky.pagination import DEFAULT_PAGE_SIZE, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE
 
@@ -15,3 +15,7 @@ Cursor = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
 DEFAULT_LIMIT = DEFAULT_PAGE_SIZE
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", max_length=64, description="ETag of the version this change applies to"),
+]

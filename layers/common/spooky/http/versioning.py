@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-
 from spooky.errors import FieldError, ValidationFailed
 
 
@@ -11,12 +9,11 @@ def etag_of(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(app: APIGatewayRestResolver) -> int | None:
-    """The version named by If-Match, or None when the client sent none (last write wins)."""
-    header = app.current_event.headers.get("if-match") or app.current_event.headers.get("If-Match")
-    if header is None:
+def expected_version(if_match: str | None) -> int | None:
+    """The version named by an If-Match header, or None when there is none (last write wins)."""
+    if if_match is None:
         return None
-    value = header.strip().removeprefix("W/").strip('"')
+    value = if_match.strip().removeprefix("W/").strip('"')
     if not value.isdigit() or len(value) > 12:
         raise ValidationFailed([FieldError("If-Match", "must be an ETag returned by this API")])
     return int(value)

@@ -1,0 +1,135 @@
+"""The post endpoints as a client sees them (handlers invoked in-process on DynamoDB Local)."""
+
+from __future__ import annotations
+
+import pytest
+
+from spooky.ids import new_id
+from spooky.repositories import users
+from spooky.schemas.users import NewUser
+from tests.api_client import call
+
+
+@pytest.fixture
+def author(local_tables: dict[str, str]) -> str:
+    return users.create_user(NewUser(name="Wednesday", email=f"w-{new_id()}@example.com"), None).id
+
+
+@pytest.fixture
+def stranger(local_tables: dict[str, str]) -> str:
+    return users.create_user(NewUser(name="Pugsley", email=f"p-{new_id()}@example.com"), None).id
+
+
+def test_create_then_read_a_post(author: str) -> None:
+    created = call("POST", "/posts", user_id=author, body={"name": "  Pumpkin  ", "content": "Carve it"})
+
+    assert created.status == 201
+    assert created.body["name"] == "Pumpkin"
+    assert created.header("ETag") == '"1"'
+    fetched = call("GET", f"/posts/{created.body['id']}")
+    assert fetched.status == 200
+    assert fetched.body == created.body
+
+
+def test_posts_page_newest_first_with_author(author: str) -> None:
+    for index in range(3):
+        call("POST", "/posts", user_id=author, body={"name": f"post {index}"})
+
+    first = call("GET", f"/users/{author}/posts", query="limit=2")
+    second = call("GET", f"/users/{author}/posts", query=f"limit=2&cursor={first.body['nextCursor']}")
+
+    assert [post["name"] for post in first.body["items"]] == ["post 2", "post 1"]
+    assert [post["name"] for post in second.body["items"]] == ["post 0"]
+    assert second.body["nextCursor"] is None
+    assert second.body["items"][0]["createdBy"]["name"] == "Wednesday"
+
+
+def test_profile_has_ten_newest_posts(author: str) -> None:
+    for index in range(12):
+        call("POST", "/posts", user_id=author, body={"name": f"post {index}"})
+
+    profile = call("GET", f"/users/{author}")
+
+    assert profile.status == 200
+    assert profile.body["user"]["id"] == author
+    assert [post["name"] for post in profile.body["posts"]] == [f"post {i}" for i in range(11, 1, -1)]
+
+
+def test_only_the_author_edits_and_stale_versions_are_refused(author: str, stranger: str) -> None:
+    post_id = call("POST", "/posts", user_id=author, body={"name": "draft"}).body["id"]
+
+    assert call("PATCH", f"/posts/{post_id}", user_id=stranger, body={"name": "mine"}).status == 403
+    edited = call(
+        "PATCH", f"/posts/{post_id}", user_id=author, body={"name": "v2"}, headers={"If-Match": '"1"'}
+    )
+    assert edited.status == 200
+    assert edited.header("ETag") == '"2"'
+    stale = call(
+        "PATCH", f"/posts/{post_id}", user_id=author, body={"name": "v3"}, headers={"If-Match": '"1"'}
+    )
+    assert stale.status == 412
+    assert stale.body["code"] == "PRECONDITION_FAILED"
+
+
+def test_deleted_post_disappears(author: str) -> None:
+    post_id = call("POST", "/posts", user_id=author, body={"name": "ephemeral"}).body["id"]
+
+    assert call("DELETE", f"/posts/{post_id}", user_id=author).status == 204
+    assert call("GET", f"/posts/{post_id}").status == 404
+    assert call("DELETE", f"/posts/{post_id}", user_id=author).status == 404
+    assert call("GET", f"/users/{author}").body["posts"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "   "}, "body.name"),
+        ({"name": "x" * 256}, "body.name"),
+        ({"name": "ok", "content": "x" * 20_001}, "body.content"),
+        ({"name": "ok", "createdById": "someone-else"}, "body.createdById"),
+        ({"name": 42}, "body.name"),
+    ],
+)
+def test_invalid_posts_are_refused_with_field_errors(
+    author: str, body: dict[str, object], field: str
+) -> None:
+    response = call("POST", "/posts", user_id=author, body=body)
+
+    assert response.status == 400
+    assert response.body["code"] == "VALIDATION_ERROR"
+    assert field in [error["field"] for error in response.body["errors"]]
+    assert call("GET", f"/users/{author}").body["posts"] == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "query"),
+    [
+        ("GET", "/posts/..%2F..%2Fetc", ""),
+        ("GET", "/users/%00/posts", ""),
+        ("GET", "/posts", "cursor=not-a-cursor"),
+        ("GET", "/posts", "limit=0"),
+        ("GET", "/posts", "limit=abc"),
+    ],
+)
+def test_bad_ids_cursors_and_limits_are_client_errors(
+    local_tables: dict[str, str], method: str, path: str, query: str
+) -> None:
+    assert call(method, path, query=query).status == 400
+
+
+def test_cursor_of_one_user_is_refused_for_another(author: str, stranger: str) -> None:
+    for index in range(3):
+        call("POST", "/posts", user_id=author, body={"name": f"post {index}"})
+    cursor = call("GET", f"/users/{author}/posts", query="limit=1").body["nextCursor"]
+
+    response = call("GET", f"/users/{stranger}/posts", query=f"cursor={cursor}")
+
+    assert response.status == 400
+    assert response.body["errors"][0]["field"] == "cursor"
+
+
+def test_oversized_body_is_413(author: str) -> None:
+    response = call("POST", "/posts", user_id=author, body={"name": "x", "content": "y" * 300_000})
+
+    assert response.status == 413
+    assert response.body["code"] == "PAYLOAD_TOO_LARGE"
