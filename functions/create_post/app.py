@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from spooky.http.api import create_app, lambda_handler
+from spooky.http.params import IdempotencyKey
 from spooky.http.request import caller_id
 from spooky.http.versioning import etag_of
 from spooky.schemas.posts import NewPost, PostOut
@@ -15,8 +16,10 @@ app = create_app()
 
 
 @app.post("/posts", summary="Create a post", tags=["posts"])
-def create_post(new_post: Annotated[NewPost, Body(embed=False)]) -> Response[PostOut]:
-    post = posts.create_post(caller_id(app), new_post)
+def create_post(
+    new_post: Annotated[NewPost, Body(embed=False)], idempotency_key: IdempotencyKey = None
+) -> Response[PostOut]:
+    post = posts.create_post(caller_id(app), new_post, idempotency_key)
     return Response(201, content_types.APPLICATION_JSON, post, headers={"ETag": etag_of(post.version)})
 
 

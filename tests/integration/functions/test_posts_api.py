@@ -133,3 +133,35 @@ def test_oversized_body_is_413(author: str) -> None:
 
     assert response.status == 413
     assert response.body["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_retried_create_with_idempotency_key_writes_once(author: str) -> None:
+    key = {"Idempotency-Key": f"retry-{new_id()}"}
+
+    first = call("POST", "/posts", user_id=author, body={"name": "once"}, headers=key)
+    retry = call("POST", "/posts", user_id=author, body={"name": "once"}, headers=key)
+
+    assert first.status == retry.status == 201
+    assert retry.body["id"] == first.body["id"]
+    assert [post["name"] for post in call("GET", f"/users/{author}").body["posts"]] == ["once"]
+    assert users.get_user(author).post_count == 1
+
+
+def test_idempotency_key_reused_with_another_body_is_422(author: str) -> None:
+    key = {"Idempotency-Key": f"reuse-{new_id()}"}
+    call("POST", "/posts", user_id=author, body={"name": "first"}, headers=key)
+
+    reused = call("POST", "/posts", user_id=author, body={"name": "second"}, headers=key)
+
+    assert reused.status == 422
+    assert reused.body["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert len(call("GET", f"/users/{author}").body["posts"]) == 1
+
+
+def test_same_idempotency_key_from_two_users_are_two_posts(author: str, stranger: str) -> None:
+    key = {"Idempotency-Key": f"shared-{new_id()}"}
+
+    mine = call("POST", "/posts", user_id=author, body={"name": "x"}, headers=key)
+    theirs = call("POST", "/posts", user_id=stranger, body={"name": "x"}, headers=key)
+
+    assert mine.body["id"] != theirs.body["id"]

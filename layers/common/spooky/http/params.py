@@ -19,3 +19,11 @@ IfMatch = Annotated[
     str | None,
     Header(alias="If-Match", max_length=64, description="ETag of the version this change applies to"),
 ]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description="Makes a retried request replay the first response",
+    ),
+]

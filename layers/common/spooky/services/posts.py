@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spooky.errors import NotFound
+from spooky.idempotency import run_once
 from spooky.models.app import PostModel
 from spooky.pagination import check_page_size
 from spooky.repositories import posts as post_repository
@@ -25,9 +26,15 @@ def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
     )
 
 
-def create_post(author_id: str, new_post: NewPost, request_token: str | None = None) -> PostOut:
-    post = post_repository.create_post(author_id, new_post, request_token=request_token)
-    return to_post_out(post)
+def create_post(author_id: str, new_post: NewPost, idempotency_key: str | None = None) -> PostOut:
+    """Create a post; with an Idempotency-Key, a retry returns the first result and writes nothing."""
+
+    def execute() -> dict[str, object]:
+        post = post_repository.create_post(author_id, new_post)
+        return to_post_out(post).model_dump(mode="json", by_alias=True)
+
+    payload = new_post.model_dump(mode="json")
+    return PostOut.model_validate(run_once("create_post", author_id, idempotency_key, payload, execute))
 
 
 def get_post(post_id: str) -> PostOut:
