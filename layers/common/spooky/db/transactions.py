@@ -19,6 +19,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from spooky.db.connection import transaction_connection
+from spooky.db.errors import error_code
 from spooky.errors import Conflict, ServiceUnavailable
 
 Kind = Literal["check", "delete", "put", "update"]
@@ -127,10 +128,12 @@ def run_transaction(build: Callable[[Transaction], Any], client_request_token: s
             return
         except TransactWriteError as error:
             reasons = _reasons(error, transaction.labels_in_request_order())
-            code = error.cause_response_code or ""
-            if "ConditionalCheckFailed" in reasons.values():
+            code = error_code(error) or ""
+            codes = set(reasons.values())
+            # A failed condition (or any other reason that retrying cannot fix) is final.
+            if "ConditionalCheckFailed" in codes or (codes and not codes & RETRYABLE_REASONS):
                 raise TransactionCancelled(reasons) from error
-            if code not in RETRYABLE_ERRORS and not set(reasons.values()) & RETRYABLE_REASONS:
+            if code not in RETRYABLE_ERRORS and not codes & RETRYABLE_REASONS:
                 raise
             if attempt == MAX_ATTEMPTS - 1:
                 if "TransactionConflict" in reasons.values() or "Conflict" in code or "InProgress" in code:

@@ -10,10 +10,13 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from spooky import errors
+from spooky.db.errors import is_transient
 from spooky.http.observability import logger
 
+TRANSIENT_RETRY_AFTER_SECONDS = 1
 STATUS_BY_ERROR: dict[type[errors.DomainError], HTTPStatus] = {
     errors.ValidationFailed: HTTPStatus.BAD_REQUEST,
+    errors.BadRequest: HTTPStatus.BAD_REQUEST,
     errors.Unauthorized: HTTPStatus.UNAUTHORIZED,
     errors.Forbidden: HTTPStatus.FORBIDDEN,
     errors.NotFound: HTTPStatus.NOT_FOUND,
@@ -90,5 +93,15 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response[str]:
+        if is_transient(error):
+            # Throttling, DynamoDB 5xx or a timeout that survived botocore's retries: nothing was
+            # acknowledged, so the client can safely retry.
+            logger.warning("DynamoDB unavailable", extra={"error": type(error).__name__})
+            return error_response(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "The database is busy; retry shortly",
+                headers={"Retry-After": str(TRANSIENT_RETRY_AFTER_SECONDS)},
+            )
         logger.exception("Unhandled error")
         return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "Internal error")

@@ -10,6 +10,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from spooky.clock import utcnow
+from spooky.db.errors import is_condition_failure
 from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
 from spooky.errors import Forbidden, NotFound, PreconditionFailed
 from spooky.ids import new_id
@@ -198,7 +199,7 @@ def update_post(
     try:
         post.update(actions, condition=_owned_live_post_condition(author_id, expected_version))
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             raise _explain_failure(post_id, author_id, expected_version) from None
         raise
     return post

@@ -8,6 +8,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from spooky.clock import utcnow
 from spooky.db.batch import batch_write
+from spooky.db.errors import is_condition_failure
 from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
 from spooky.errors import NotFound
 from spooky.ids import new_id
@@ -88,7 +89,7 @@ def extend_session(token: str, expires_at: datetime) -> SessionModel | None:
             condition=SessionModel.pk.exists() & (SessionModel.expires_at > now),
         )
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             return None
         raise
     return session
@@ -113,7 +114,7 @@ def delete_session(token: str) -> bool:
     try:
         SessionModel(keys.session_pk(token), keys.SESSION_SK).delete(condition=SessionModel.pk.exists())
     except DeleteError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             return False
         raise
     return True

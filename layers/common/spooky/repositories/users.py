@@ -11,6 +11,7 @@ from pynamodb.expressions.update import Action
 
 from spooky.clock import utcnow
 from spooky.db.batch import batch_get
+from spooky.db.errors import is_condition_failure
 from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
 from spooky.errors import AlreadyExists, NotFound
 from spooky.ids import new_id
@@ -27,7 +28,8 @@ DELETION_GRACE = timedelta(days=30)
 
 
 class EmailTaken(AlreadyExists):
-    code = "USER_ALREADY_EXISTS"
+    # Better Auth's code for a duplicate sign-up (422).
+    code = "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"
 
 
 def _is_live(user: UserModel) -> bool:
@@ -186,7 +188,7 @@ def update_user(user_id: str, changes: UserChanges) -> UserModel:
     try:
         user.update(user_update_actions(changes, utcnow()), condition=live_user_condition())
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             raise NotFound("User not found") from None
         raise
     return user
@@ -204,7 +206,7 @@ def mark_email_verified(user_id: str) -> UserModel:
             condition=live_user_condition(),
         )
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             raise NotFound("User not found") from None
         raise
     return user
@@ -232,7 +234,7 @@ def soft_delete_user(user_id: str) -> datetime:
             condition=live_user_condition(),
         )
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             raise NotFound("User not found") from None
         raise
     return now

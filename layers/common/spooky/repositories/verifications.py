@@ -7,6 +7,7 @@ from datetime import datetime
 from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from spooky.clock import utcnow
+from spooky.db.errors import is_condition_failure
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.auth import VerificationModel
@@ -39,7 +40,7 @@ def consume_verification(identifier: str) -> str | None:
         # The condition makes two concurrent uses of one token succeed at most once.
         VerificationModel(*key).delete(condition=VerificationModel.pk.exists())
     except DeleteError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             return None
         raise
     return verification.value
