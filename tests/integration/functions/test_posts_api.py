@@ -165,3 +165,12 @@ def test_same_idempotency_key_from_two_users_are_two_posts(author: str, stranger
     theirs = call("POST", "/posts", user_id=stranger, body={"name": "x"}, headers=key)
 
     assert mine.body["id"] != theirs.body["id"]
+
+
+@pytest.mark.parametrize("path", ["/posts", "/posts/not..valid", "/users/missing-user"])
+def test_every_response_carries_security_headers(local_tables: dict[str, str], path: str) -> None:
+    response = call("GET", path)
+
+    assert response.header("X-Content-Type-Options") == "nosniff"
+    assert response.header("Cache-Control") == "no-store"
+    assert "max-age" in (response.header("Strict-Transport-Security") or "")

@@ -19,6 +19,16 @@ from spooky.settings import get_settings
 MAX_BODY_BYTES = 256 * 1024
 MAX_JSON_DEPTH_ERROR = "JSON nested too deeply"
 
+# Sent on every response, errors included (exception handlers bypass Powertools middlewares).
+SECURITY_HEADERS = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
@@ -56,10 +66,17 @@ def _oversized(event: dict[str, Any]) -> dict[str, Any] | None:
     message = f"Request body exceeds {MAX_BODY_BYTES} bytes"
     return {
         "statusCode": int(HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
-        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
         "body": json.dumps({"code": "PAYLOAD_TOO_LARGE", "message": message}),
         "isBase64Encoded": False,
     }
+
+
+def _with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.setdefault("multiValueHeaders", {})
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, [value])
+    return response
 
 
 def lambda_handler(app: APIGatewayRestResolver) -> Handler:
@@ -69,7 +86,7 @@ def lambda_handler(app: APIGatewayRestResolver) -> Handler:
     @metrics.log_metrics(capture_cold_start_metric=True)
     @tracer.capture_lambda_handler(capture_response=False)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return _oversized(event) or app.resolve(event, context)
+        return _with_security_headers(_oversized(event) or app.resolve(event, context))
 
     wrapped: Handler = handler
     return wrapped
