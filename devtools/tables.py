@@ -41,11 +41,19 @@ def create_tables(client: Any, prefix: str = "") -> dict[str, str]:
         names[logical_id] = name
         if name in existing:
             continue
-        client.create_table(**create_table_request(properties, name))
+        try:
+            client.create_table(**create_table_request(properties, name))
+            created = True
+        except ClientError as error:
+            # Another local tool is creating it right now (e.g. `make invoke` next to `make api`).
+            if error.response["Error"]["Code"] != "ResourceInUseException":
+                raise
+            created = False
         client.get_waiter("table_exists").wait(
             TableName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100}
         )
-        _apply_table_settings(client, name, properties)
+        if created:
+            _apply_table_settings(client, name, properties)
     return names
 
 

@@ -1,0 +1,250 @@
+"""`make api`: serve every route of template.yaml on http://127.0.0.1:3000, without Docker.
+
+SAM CLI's own local API Gateway (the one behind `sam local start-api`) reads the routes and the
+Lambda authorizer from template.yaml and builds the REST proxy events; the handlers run in this
+process through devtools.local_env.InProcessRunner instead of in containers. What SAM answers
+differently from API Gateway (unknown routes, refused or failing authorizers) is answered here
+with the template's GatewayResponses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import threading
+import warnings
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from flask import Response
+from samcli.commands.local.lib.local_api_service import LocalApiService
+from samcli.lib.providers.api_provider import ApiProvider
+from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
+from samcli.local.apigw.exceptions import AuthorizerUnauthorizedRequest, InvalidLambdaAuthorizerResponse
+from samcli.local.apigw.local_apigw_service import LocalApigwService
+from samcli.local.apigw.service_error_responses import ServiceErrorResponses
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from devtools import dynamodb_local
+from devtools.local_env import (
+    FunctionError,
+    InProcessRunner,
+    apply_environment,
+    configure_logging,
+    local_database,
+    local_environment,
+)
+from devtools.template import ROOT, TEMPLATE_PATH, resources
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 3000
+# The error message with which a Lambda authorizer asks API Gateway for a 401.
+UNAUTHORIZED_MESSAGE = "Unauthorized"
+
+# API Gateway's default status for each response type the local gateway produces, with a message,
+# used when template.yaml customizes neither that type nor its DEFAULT_4XX/5XX family.
+GATEWAY_DEFAULTS: dict[str, tuple[int, str]] = {
+    "UNAUTHORIZED": (401, "Unauthorized"),
+    "ACCESS_DENIED": (403, "User is not authorized to access this resource"),
+    "AUTHORIZER_FAILURE": (500, "Authorizer error"),
+    "MISSING_AUTHENTICATION_TOKEN": (403, "Missing Authentication Token"),
+}
+
+
+# ---------------------------------------------------------------- gateway responses
+
+
+@dataclass(frozen=True)
+class GatewayResponse:
+    status: int
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def to_flask(self) -> Response:
+        return Response(self.body, status=self.status, headers=self.headers, content_type="application/json")
+
+
+def _template_gateway_responses() -> dict[str, dict[str, Any]]:
+    for api in resources("AWS::Serverless::Api").values():
+        configured: dict[str, dict[str, Any]] = api["Properties"].get("GatewayResponses", {})
+        return configured
+    return {}
+
+
+def gateway_response(response_type: str) -> GatewayResponse:
+    """What API Gateway answers for ``response_type``, customized as template.yaml says."""
+    status, message = GATEWAY_DEFAULTS[response_type]
+    configured = _template_gateway_responses()
+    family = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
+    custom = configured.get(response_type) or configured.get(family) or {}
+    template = custom.get("ResponseTemplates", {}).get("application/json")
+    body = json.dumps({"message": message})
+    if template:
+        # The two $context variables a gateway response template can use for the message.
+        body = template.replace("$context.error.messageString", json.dumps(message)).replace(
+            "$context.error.message", message
+        )
+    # Header values are mapping expressions: quoted literals such as "'*'".
+    headers = {
+        name: str(value).strip("'")
+        for name, value in custom.get("ResponseParameters", {}).get("Headers", {}).items()
+    }
+    return GatewayResponse(int(custom.get("StatusCode", status)), body, headers)
+
+
+class GatewayError(Exception):
+    """The request ends with one of API Gateway's own responses."""
+
+    def __init__(self, response_type: str) -> None:
+        super().__init__(response_type)
+        self.response_type = response_type
+
+
+# ---------------------------------------------------------------- gateway
+
+
+class LocalGateway(LocalApigwService):  # type: ignore[misc]
+    """SAM's local API Gateway, answering like API Gateway where SAM's local answers differ."""
+
+    def _construct_error_handling(self) -> None:
+        super()._construct_error_handling()
+        # REST APIs answer an unknown path or method with MISSING_AUTHENTICATION_TOKEN.
+        for status in (404, 405):
+            self._app.register_error_handler(
+                status, lambda _: gateway_response("MISSING_AUTHENTICATION_TOKEN").to_flask()
+            )
+
+    def _get_current_route(self, flask_request: Any) -> Any:
+        try:
+            return super()._get_current_route(flask_request)
+        except KeyError as error:  # HEAD: Flask adds it to every GET route, API Gateway does not
+            raise GatewayError("MISSING_AUTHENTICATION_TOKEN") from error
+
+    def _invoke_parse_lambda_authorizer(self, lambda_authorizer: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            super()._invoke_parse_lambda_authorizer(lambda_authorizer, *args, **kwargs)
+        except FunctionError as error:
+            if error.error_message == UNAUTHORIZED_MESSAGE:
+                raise GatewayError("UNAUTHORIZED") from error
+            LOG.error("Authorizer %s failed:\n%s", error.function, "".join(error.stack_trace))
+            raise GatewayError("AUTHORIZER_FAILURE") from error
+        except AuthorizerUnauthorizedRequest as error:  # the policy does not allow this method
+            raise GatewayError("ACCESS_DENIED") from error
+        except InvalidLambdaAuthorizerResponse as error:
+            LOG.error("Authorizer %s returned an invalid response: %s", lambda_authorizer.lambda_name, error)
+            raise GatewayError("AUTHORIZER_FAILURE") from error
+
+    def _request_handler(self, **kwargs: Any) -> Response:
+        try:
+            response: Response = super()._request_handler(**kwargs)
+        except GatewayError as error:
+            return gateway_response(error.response_type).to_flask()
+        except FunctionError as error:
+            # API Gateway's answer to a function error: 502 {"message": "Internal server error"}.
+            LOG.error("%s failed:\n%s", error.function, "".join(error.stack_trace))
+            failure: Response = ServiceErrorResponses.lambda_failure_response()
+            return failure
+        return response
+
+
+class _WithoutAuthorizerOutcomes(logging.Filter):
+    """SAM logs every refused request as a failed authorizer; LocalGateway logs real failures itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Lambda authorizer failed to invoke")
+
+
+WITHOUT_AUTHORIZER_OUTCOMES = _WithoutAuthorizerOutcomes()
+
+
+@cache
+def template_api() -> Any:
+    """The REST API of template.yaml (routes, authorizers, stage) as SAM CLI's providers read it."""
+    with warnings.catch_warnings():
+        # SAM's template validation uses deprecated jsonschema APIs: its concern, not the template's.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        stacks, _ = SamLocalStackProvider.get_stacks(str(TEMPLATE_PATH))
+    return ApiProvider(stacks, cwd=str(ROOT)).api
+
+
+class LocalApi:
+    """The gateway behind a threaded WSGI server: ``serve_forever()``, or ``start()`` in a thread."""
+
+    def __init__(self, runner: InProcessRunner, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+        logging.getLogger(LocalApigwService.__module__).addFilter(WITHOUT_AUTHORIZER_OUTCOMES)
+        self.gateway = LocalGateway(api=template_api(), lambda_runner=runner, port=port, host=host)
+        self.gateway.create()
+        self.server: BaseWSGIServer = make_server(host, port, self.gateway._app, threaded=True)
+        self.url = f"http://{host}:{port}"
+        self._thread: threading.Thread | None = None
+
+    def serve_forever(self) -> None:
+        LocalApiService._print_routes(self.gateway.api.routes, self.server.host, self.server.port)
+        LOG.info("Local API on %s (Ctrl-C to stop)", self.url)
+        self.server.serve_forever()
+
+    def start(self) -> None:
+        # A short poll interval: stop() waits for the loop to notice the shutdown request.
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:  # shutdown() would wait forever for a loop that never ran
+            self.server.shutdown()
+            self._thread.join(timeout=5)
+        self.server.server_close()
+
+
+# ---------------------------------------------------------------- command
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m devtools.local_api", description="Serve template.yaml's API locally, without Docker"
+    )
+    parser.add_argument("--host", default=os.environ.get("LOCAL_API_HOST", DEFAULT_HOST))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LOCAL_API_PORT", DEFAULT_PORT)))
+    parser.add_argument(
+        "--dynamodb-port",
+        type=int,
+        default=int(os.environ.get("DYNAMODB_LOCAL_PORT", dynamodb_local.DEFAULT_PORT)),
+        help="reuse the DynamoDB listening there, or start DynamoDB Local on it",
+    )
+    parser.add_argument("--in-memory", action="store_true", help="keep no data under .local/dynamodb")
+    return parser.parse_args(argv)
+
+
+def _interrupt(*_: Any) -> None:
+    raise KeyboardInterrupt  # `kill` unwinds like Ctrl-C, so the database started here is stopped too
+
+
+def serve(args: argparse.Namespace) -> None:
+    data_dir = None if args.in_memory else dynamodb_local.DATA_DIR
+    with local_database(args.dynamodb_port, data_dir=data_dir) as database:
+        apply_environment(local_environment(database.endpoint, database.table_names))
+        # Returns on Ctrl-C: werkzeug's serve_forever swallows KeyboardInterrupt.
+        LocalApi(InProcessRunner(), args.host, args.port).serve_forever()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    configure_logging()
+    os.environ.setdefault("SAM_CLI_TELEMETRY", "0")
+    # Also when started from a script, where a background job inherits SIGINT as ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    # Interrupted while starting: local_database has already stopped what it started.
+    with suppress(KeyboardInterrupt):
+        serve(args)
+    LOG.info("Stopped")
+
+
+if __name__ == "__main__":
+    main()
