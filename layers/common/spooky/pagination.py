@@ -54,8 +54,10 @@ def decode_cursor(scope: str, cursor: str) -> dict[str, Any]:
         raise invalid
     payload, signature = cursor.split(".")
     try:
-        expected = _signature(scope, payload)
-        if not hmac.compare_digest(expected, _b64decode(signature)):
+        # Compare the canonical text, not decoded bytes: base64 decoding ignores padding bits and
+        # stray characters, which would let edited cursors through.
+        expected = _b64encode(_signature(scope, payload)).encode()
+        if not hmac.compare_digest(expected, signature.encode()):
             raise invalid
         position = json.loads(_b64decode(payload))
     except (binascii.Error, ValueError, UnicodeDecodeError):

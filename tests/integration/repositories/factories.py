@@ -1,0 +1,49 @@
+"""Builders for repository tests: users and posts written through the repositories' own code."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from spooky.clock import utcnow
+from spooky.db.batch import batch_write
+from spooky.ids import new_id
+from spooky.models.app import PostModel, UserModel
+from spooky.repositories import posts, users
+from spooky.schemas.posts import NewPost
+from spooky.schemas.users import NewUser
+
+
+def unique_email(local: str = "user") -> str:
+    return f"{local}-{new_id().lower()}@example.com"
+
+
+def make_user(name: str = "Ada Lovelace", email: str | None = None) -> UserModel:
+    return users.create_user(NewUser(name=name, email=email or unique_email()), password_hash=None)
+
+
+def make_posts(author_id: str, count: int, prefix: str = "post") -> list[PostModel]:
+    """``count`` posts created one by one (the seed's transaction each), oldest first."""
+    return [posts.create_post(author_id, NewPost(name=f"{prefix} {n}")) for n in range(count)]
+
+
+def seed_posts(author_id: str, count: int) -> list[PostModel]:
+    """``count`` posts a millisecond apart, oldest first, written in batches (fast setup for listings).
+
+    The items are built by the same function create_post uses; only the author's postCount is skipped.
+    """
+    start = utcnow() - timedelta(hours=1)
+    items = [
+        posts.new_post_item(author_id, NewPost(name=f"post {n}"), start + timedelta(milliseconds=n))
+        for n in range(count)
+    ]
+    batch_write(PostModel, puts=items)
+    return items
+
+
+def ids(items: list[Any]) -> list[str]:
+    return [item.id for item in items]
+
+
+def newest_first(items: list[PostModel]) -> list[str]:
+    return [post.id for post in reversed(items)]

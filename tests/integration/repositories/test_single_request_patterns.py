@@ -1,0 +1,96 @@
+"""Each of the seed's access patterns costs exactly one DynamoDB request (counted with botocore hooks)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from spooky.clock import utcnow
+from spooky.db.observe import Observation, recording
+from spooky.ids import new_token
+from spooky.models import keys
+from spooky.repositories import posts, sessions, users
+from spooky.schemas.common import normalize_email
+from spooky.schemas.posts import NewPost
+from spooky.schemas.users import NewUser, UserChanges
+from tests.integration.repositories.factories import make_user, newest_first, seed_posts, unique_email
+
+
+def operations(calls: list[Observation]) -> list[tuple[str, str | None]]:
+    return [(call.operation, call.index) for call in calls]
+
+
+def test_user_with_10_newest_posts_is_one_query(local_tables: dict[str, str]) -> None:
+    user = make_user(name="Grace Hopper")
+    created = seed_posts(user.id, 14)
+    with recording() as calls:
+        profile, latest = users.get_profile(user.id)
+    assert operations(calls) == [("Query", "UserPosts")]
+    assert (profile.id, profile.name) == (user.id, "Grace Hopper")
+    assert [post.id for post in latest] == newest_first(created)[:10]
+
+
+def test_a_user_without_posts_is_still_one_query(local_tables: dict[str, str]) -> None:
+    user = make_user()
+    with recording() as calls:
+        profile, latest = users.get_profile(user.id)
+    assert len(calls) == 1
+    assert (profile.id, latest) == (user.id, [])
+
+
+def test_every_page_of_a_users_posts_is_one_query_with_the_author_attached(
+    local_tables: dict[str, str],
+) -> None:
+    user = make_user(name="Alan Turing")
+    seed_posts(user.id, 30)
+    cursor: str | None = None
+    for _ in range(3):
+        with recording() as calls:
+            page = posts.list_user_posts(user.id, cursor, 10)
+        assert operations(calls) == [("Query", "UserPosts")]
+        assert (page.author.name, page.author.email) == ("Alan Turing", user.email)
+        assert len(page.posts) == 10
+        cursor = page.next_cursor
+
+
+def test_the_seed_transaction_is_one_request(local_tables: dict[str, str]) -> None:
+    user = make_user()
+    with recording() as calls:
+        posts.create_post(user.id, NewPost(name="New Post"), UserChanges(last_name="Lovelace"))
+    assert operations(calls) == [("TransactWriteItems", None)]
+    assert calls[0].tables == (local_tables["AppTable"],)
+
+
+def test_sign_up_with_its_email_claim_is_one_request(local_tables: dict[str, str]) -> None:
+    with recording() as calls:
+        users.create_user(NewUser(name="Ada", email=unique_email()), password_hash="hash")
+    assert operations(calls) == [("TransactWriteItems", None)]
+
+
+def test_email_lookup_is_one_get_whatever_the_case(local_tables: dict[str, str]) -> None:
+    email = unique_email("Mixed.Case")
+    user = make_user(email=email)
+    with recording() as calls:
+        found = users.find_user_id_by_email(normalize_email(email.upper()))
+    assert operations(calls) == [("GetItem", None)]
+    assert found == user.id
+
+
+def test_session_lookup_by_token_is_one_get(local_tables: dict[str, str]) -> None:
+    user = make_user()
+    token = new_token()
+    sessions.create_session(user.id, token, utcnow() + timedelta(days=7))
+    with recording() as calls:
+        session = sessions.get_session(token)
+    assert operations(calls) == [("GetItem", None)]
+    assert session is not None
+    assert session.user_id == user.id
+
+
+def test_the_feed_is_one_query_per_shard_plus_one_author_batch(local_tables: dict[str, str]) -> None:
+    # Scatter-gather: more than one request by design, so that no partition takes every write.
+    seed_posts(make_user().id, 3)
+    with recording() as calls:
+        posts.feed(None, 5)
+    assert (
+        sorted(operations(calls)) == [("BatchGetItem", None)] + [("Query", "Timeline")] * keys.TIMELINE_SHARDS
+    )

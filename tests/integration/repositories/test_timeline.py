@@ -1,0 +1,105 @@
+"""Global listings (posts feed, users by creation) over the sharded Timeline: newest first, complete."""
+
+from __future__ import annotations
+
+import pytest
+
+from spooky.errors import ValidationFailed
+from spooky.models import keys
+from spooky.models.app import PostModel, UserModel
+from spooky.pagination import Page
+from spooky.repositories import posts, users
+from spooky.repositories.posts import PostWithAuthor
+from tests.integration.repositories.factories import make_user, seed_posts
+
+
+def whole_feed(limit: int) -> list[Page[PostWithAuthor]]:
+    pages = [posts.feed(None, limit)]
+    while pages[-1].next_cursor is not None:
+        pages.append(posts.feed(pages[-1].next_cursor, limit))
+        assert len(pages) < 1000, "paging never ended"
+    return pages
+
+
+def feed_ids(limit: int) -> list[str]:
+    return [entry.post.id for page in whole_feed(limit) for entry in page.items]
+
+
+def newest_first(items: list[PostModel]) -> list[str]:
+    return [post.id for post in sorted(items, key=lambda post: post.created_at, reverse=True)]
+
+
+def all_users(limit: int) -> list[str]:
+    page = users.users_by_creation(None, limit)
+    found = [user.id for user in page.items]
+    while page.next_cursor is not None:
+        page = users.users_by_creation(page.next_cursor, limit)
+        found += [user.id for user in page.items]
+    return found
+
+
+@pytest.fixture
+def three_authors(fresh_tables: dict[str, str]) -> tuple[list[UserModel], list[PostModel]]:
+    """Three authors whose 45 posts interleave in time and spread over every shard."""
+    authors = [make_user(name=name) for name in ("Ada", "Grace", "Edsger")]
+    created = [post for author in authors for post in seed_posts(author.id, 15)]
+    assert {keys.shard_of(post.id) for post in created} == set(range(keys.TIMELINE_SHARDS))
+    return authors, created
+
+
+def test_the_feed_lists_every_post_once_newest_first_across_shards(
+    three_authors: tuple[list[UserModel], list[PostModel]],
+) -> None:
+    _, created = three_authors
+    for limit in (1, 7, 45, 100):
+        assert feed_ids(limit) == newest_first(created), f"page size {limit}"
+
+
+def test_feed_entries_carry_their_authors_name_and_email(
+    three_authors: tuple[list[UserModel], list[PostModel]],
+) -> None:
+    authors, _ = three_authors
+    by_id = {author.id: author for author in authors}
+    for entry in posts.feed(None, 20).items:
+        author = by_id[entry.post.created_by_id]
+        assert (entry.author.id, entry.author.name, entry.author.email) == (
+            author.id,
+            author.name,
+            author.email,
+        )
+
+
+def test_posts_of_a_soft_deleted_author_leave_the_feed(
+    three_authors: tuple[list[UserModel], list[PostModel]],
+) -> None:
+    authors, created = three_authors
+    users.soft_delete_user(authors[1].id)
+    remaining = [post for post in created if post.created_by_id != authors[1].id]
+    assert feed_ids(10) == newest_first(remaining)
+
+
+def test_an_empty_feed_has_no_items_and_no_cursor(fresh_tables: dict[str, str]) -> None:
+    page = posts.feed(None, 10)
+    assert (page.items, page.next_cursor) == ([], None)
+
+
+def test_a_feed_cursor_is_refused_by_the_user_listing(
+    three_authors: tuple[list[UserModel], list[PostModel]],
+) -> None:
+    cursor = posts.feed(None, 5).next_cursor
+    assert cursor is not None
+    with pytest.raises(ValidationFailed):
+        users.users_by_creation(cursor, 5)
+
+
+def test_users_are_listed_newest_first_without_gaps_or_duplicates(fresh_tables: dict[str, str]) -> None:
+    created = [make_user(name=f"User {n}") for n in range(10)]
+    expected = [user.id for user in reversed(created)]
+    for limit in (1, 3, 10, 11):
+        assert all_users(limit) == expected
+
+
+def test_soft_deleted_users_leave_the_user_listing(fresh_tables: dict[str, str]) -> None:
+    created = [make_user(name=f"User {n}") for n in range(5)]
+    users.soft_delete_user(created[2].id)
+    assert all_users(2) == [user.id for user in reversed(created) if user.id != created[2].id]

@@ -1,0 +1,44 @@
+"""Key design invariants the single-request access patterns rely on."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from spooky.ids import is_valid_id, new_id
+from spooky.models import keys
+
+
+def test_the_profile_sorts_after_every_post_so_one_descending_query_reads_it_first() -> None:
+    newest = keys.user_post_sk(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), "Z" * 26)
+    assert keys.POST_PREFIX <= newest < keys.PROFILE_SK
+
+
+def test_sortable_time_sorts_like_time_to_the_microsecond() -> None:
+    base = datetime(2024, 12, 31, 23, 59, 59, 999_998, tzinfo=UTC)
+    moments = [base + timedelta(microseconds=n) for n in range(4)] + [base.replace(year=2025, month=1, day=9)]
+    stamps = [keys.sortable_time(moment) for moment in moments]
+    assert stamps == sorted(stamps)
+    assert len({len(stamp) for stamp in stamps}) == 1
+
+
+def test_timeline_shards_are_stable_and_spread_evenly() -> None:
+    ids = [new_id() for _ in range(2000)]
+    assert [keys.shard_of(entity_id) for entity_id in ids] == [keys.shard_of(entity_id) for entity_id in ids]
+    counts = Counter(keys.shard_of(entity_id) for entity_id in ids)
+    assert set(counts) == set(range(keys.TIMELINE_SHARDS))
+    assert min(counts.values()) > 2000 / keys.TIMELINE_SHARDS * 0.8
+
+
+def test_secrets_never_appear_in_keys() -> None:
+    token = "session-token-AbC123"
+    assert token not in keys.session_pk(token)
+    assert token not in keys.verification_pk(token)
+    assert keys.session_pk(token) == keys.session_pk(token)
+
+
+def test_ids_are_url_safe_ulids_that_sort_by_creation() -> None:
+    first, second = new_id(), new_id()
+    assert is_valid_id(first)
+    assert len(first) == 26
+    assert first[:10] <= second[:10]  # the 48-bit millisecond timestamp leads
