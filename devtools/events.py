@@ -68,3 +68,35 @@ def rest_event(
         "body": body,
         "isBase64Encoded": encoded,
     }
+
+
+def authorizer_event(proxy_event: dict[str, Any], region: str = "us-east-1") -> dict[str, Any]:
+    """The REQUEST-authorizer event API Gateway sends before ``proxy_event`` reaches its function.
+
+    With no identity source configured, the authorizer sees every header and query parameter.
+    """
+    context = proxy_event["requestContext"]
+    method_arn = (
+        f"arn:aws:execute-api:{region}:{context['accountId']}:{context['apiId']}"
+        f"/{context['stage']}/{proxy_event['httpMethod']}{proxy_event['path']}"
+    )
+    return {
+        "type": "REQUEST",
+        "methodArn": method_arn,
+        "resource": proxy_event["resource"],
+        "path": proxy_event["path"],
+        "httpMethod": proxy_event["httpMethod"],
+        "headers": proxy_event["headers"],
+        "multiValueHeaders": proxy_event["multiValueHeaders"],
+        "queryStringParameters": proxy_event["queryStringParameters"],
+        "multiValueQueryStringParameters": proxy_event["multiValueQueryStringParameters"],
+        "pathParameters": proxy_event["pathParameters"],
+        "stageVariables": proxy_event["stageVariables"],
+        "requestContext": {key: value for key, value in context.items() if key != "authorizer"},
+    }
+
+
+def authorized(proxy_event: dict[str, Any], authorizer_response: dict[str, Any]) -> dict[str, Any]:
+    """``proxy_event`` as API Gateway forwards it after an Allow: the policy's context in requestContext."""
+    context = {"principalId": authorizer_response["principalId"], **authorizer_response.get("context", {})}
+    return {**proxy_event, "requestContext": {**proxy_event["requestContext"], "authorizer": context}}

@@ -6,7 +6,9 @@ through Settings, so pointing the code at a backend is only a matter of environm
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -17,6 +19,10 @@ from spooky.db.connection import reset_connections
 from spooky.settings import get_settings
 
 TEST_SECRET = "test-signing-secret-with-enough-entropy-0123456789"
+# Powertools' Metrics reads its namespace when spooky.http.observability is first imported, which
+# may happen while tests are collected, before any fixture runs.
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "SpookyTest")
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "spooky-test")
 
 
 def use_tables(monkeypatch: pytest.MonkeyPatch, names: dict[str, str], endpoint: str | None) -> None:
@@ -35,7 +41,7 @@ def use_tables(monkeypatch: pytest.MonkeyPatch, names: dict[str, str], endpoint:
 
 
 @pytest.fixture(autouse=True)
-def _base_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _base_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
@@ -46,6 +52,9 @@ def _base_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "SpookyTest")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "spooky-test")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    # Emails go to a per-test outbox file, never to SES.
+    monkeypatch.setenv("EMAIL_TRANSPORT", "outbox")
+    monkeypatch.setenv("LOCAL_OUTBOX_PATH", str(tmp_path / "outbox.jsonl"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

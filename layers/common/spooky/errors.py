@@ -33,6 +33,12 @@ class ValidationFailed(DomainError):
         super().__init__("; ".join(f"[{e.field}] {e.message}" for e in errors) or "Invalid input")
 
 
+class BadRequest(DomainError):
+    """The request is well-formed but cannot be honoured as sent (e.g. a wrong current password)."""
+
+    code = "BAD_REQUEST"
+
+
 class NotFound(DomainError):
     code = "NOT_FOUND"
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from pynamodb.connection import Connection
 
-from spooky.models.base import TableMeta
+from spooky.models.base import KeyedModel, TableMeta
 from spooky.settings import get_settings
 
 
@@ -28,19 +28,15 @@ def transaction_connection() -> Connection:
     return _connection(settings.aws_region, settings.dynamodb_endpoint_url)
 
 
-def reset_connections() -> None:
-    """Forget cached clients (tests switch between moto and DynamoDB Local)."""
-    from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
-    from spooky.models.auth import RateLimitModel, SessionModel, VerificationModel
+def _subclasses(model: type[KeyedModel]) -> list[type[KeyedModel]]:
+    return [found for sub in model.__subclasses__() for found in (sub, *_subclasses(sub))]
 
+
+def reset_connections() -> None:
+    """Forget cached clients (tests switch between moto and DynamoDB Local).
+
+    Every model of every table derives from KeyedModel; models never imported hold no client.
+    """
     _connection.cache_clear()
-    for model in (
-        UserModel,
-        EmailClaimModel,
-        AccountModel,
-        PostModel,
-        SessionModel,
-        VerificationModel,
-        RateLimitModel,
-    ):
+    for model in _subclasses(KeyedModel):
         model._connection = None

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+import spooky.monitoring  # noqa: F401 - publishes the metrics of every DynamoDB request
+from spooky.auth.origin import check_request_origin
 from spooky.http.errors import register_error_handlers
 from spooky.http.observability import logger, metrics, tracer
 from spooky.settings import get_settings
@@ -51,9 +54,18 @@ def _cors() -> CORSConfig:
     )
 
 
+def require_trusted_origin(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """Better Auth's CSRF defence: a cookie-bearing, state-changing request needs a trusted Origin (403)."""
+    event = app.current_event
+    check_request_origin(event.http_method, event.headers, get_settings().trusted_origin_list)
+    return next_middleware(app)
+
+
 def create_app() -> APIGatewayRestResolver:
-    """A REST API resolver with pydantic validation, CORS from settings and the shared error mapping."""
+    """A REST API resolver with pydantic validation, CORS from settings, the origin check and the shared
+    error mapping."""
     app = APIGatewayRestResolver(enable_validation=True, cors=_cors(), json_body_deserializer=_parse_json)
+    app.use(middlewares=[require_trusted_origin])
     register_error_handlers(app)
     return app
 
@@ -79,14 +91,29 @@ def _with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def lambda_handler(app: APIGatewayRestResolver) -> Handler:
-    """The Lambda entry point of ``app``: logging context, metrics flush and tracing, in that order."""
+def instrumented(function: Handler) -> Handler:
+    """The decorator stack of every Lambda entry point (HTTP routes and the authorizer): logging context
+    with API Gateway's request id as correlation id, metrics flush and tracing, in that order. Responses
+    are never traced and events never logged (whatever POWERTOOLS_LOGGER_LOG_EVENT says): they carry
+    passwords, cookies and tokens."""
 
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+    @logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True, log_event=False
+    )
     @metrics.log_metrics(capture_cold_start_metric=True)
     @tracer.capture_lambda_handler(capture_response=False)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return _with_security_headers(_oversized(event) or app.resolve(event, context))
+        return function(event, context)
 
     wrapped: Handler = handler
     return wrapped
+
+
+def lambda_handler(app: APIGatewayRestResolver) -> Handler:
+    """The entry point of ``app`` (an HTTP route): ``instrumented``, security headers on every answer."""
+
+    @instrumented
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return _with_security_headers(_oversized(event) or app.resolve(event, context))
+
+    return handler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from spooky.schemas.common import Email, ImageUrl, OptionalName, RequiredName, Schema
 
@@ -26,6 +26,14 @@ class UserChanges(Schema):
     image: ImageUrl | None = None
     first_name: OptionalName | None = Field(default=None, alias="firstName")
     last_name: OptionalName | None = Field(default=None, alias="lastName")
+
+    @field_validator("name")
+    @classmethod
+    def _name_cannot_be_removed(cls, name: str | None) -> str | None:
+        # An explicit null would REMOVE the attribute, and every user has a name.
+        if name is None:
+            raise ValueError("cannot be null")
+        return name
 
 
 class UserOut(BaseModel):

@@ -1,0 +1,23 @@
+"""POST /api/auth/reset-password: set a new password with a reset token; all sessions are revoked."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from spooky.http.api import create_app, lambda_handler
+from spooky.schemas.auth import ResetPasswordBody, StatusOut
+from spooky.services.auth import credentials
+
+app = create_app()
+
+
+@app.post("/api/auth/reset-password", summary="Reset the password with a token", tags=["auth"])
+def reset_password(
+    body: Annotated[ResetPasswordBody, Body(embed=False)],
+    token: Annotated[str | None, Query(max_length=512)] = None,
+) -> StatusOut:
+    credentials.reset_password(body.token or token, body.new_password)
+    return StatusOut()
+
+
+handler = lambda_handler(app)

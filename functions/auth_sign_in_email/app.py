@@ -1,0 +1,35 @@
+"""POST /api/auth/sign-in/email: check email and password, open a session (Better Auth)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from spooky.http.api import create_app, lambda_handler
+from spooky.http.auth import client_of, session_response
+from spooky.schemas.auth import SignInBody, SignInOut
+from spooky.services.auth import credentials
+from spooky.services.users import to_user_out
+
+app = create_app()
+
+
+@app.post("/api/auth/sign-in/email", summary="Sign in with email and password", tags=["auth"])
+def sign_in_email(body: Annotated[SignInBody, Body(embed=False)]) -> Response[SignInOut]:
+    signed_in = credentials.sign_in(
+        body.email,
+        body.password,
+        remember=body.remember_me is not False,
+        client=client_of(app),
+        callback_url=body.callback_url,
+    )
+    out = SignInOut(
+        redirect=body.callback_url is not None,
+        token=signed_in.session.token,
+        url=body.callback_url,
+        user=to_user_out(signed_in.user),
+    )
+    return session_response(out, signed_in.session)
+
+
+handler = lambda_handler(app)

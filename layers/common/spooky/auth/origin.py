@@ -1,0 +1,72 @@
+"""Better Auth's origin check, and the redirect targets (callbackURL, redirectTo) it guards.
+
+A state-changing request that carries cookies must come from a trusted origin (Origin, else Referer):
+this is the CSRF defence for cookie sessions. Bearer clients send no cookies and are not checked.
+Redirect targets must be relative paths or URLs on a trusted origin, so no email link or redirect
+can send a user (or a token) to another site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from spooky.auth.cookies import carries_cookies, header
+from spooky.errors import Forbidden
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of an absolute http(s) URL, lower-cased; None for anything else."""
+    if _UNSAFE_CHARACTERS.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def is_relative_path(url: str) -> bool:
+    """A same-site path such as ``/dashboard?tab=1`` (never ``//host`` or ``/\\host``)."""
+    return url.startswith("/") and not url.startswith("//") and not _UNSAFE_CHARACTERS.search(url)
+
+
+def is_trusted(url: str, trusted_origins: Sequence[str], *, allow_relative: bool) -> bool:
+    if allow_relative and is_relative_path(url):
+        return True
+    origin = origin_of(url)
+    return origin is not None and origin in {origin_of(item) for item in trusted_origins}
+
+
+def check_request_origin(
+    method: str, headers: Mapping[str, str] | None, trusted_origins: Sequence[str]
+) -> None:
+    """Refuse a cookie-bearing, state-changing request that does not come from a trusted origin."""
+    if method.upper() in SAFE_METHODS or not carries_cookies(headers):
+        return
+    origin = header(headers, "origin") or header(headers, "referer") or ""
+    if not origin or origin == "null":
+        raise Forbidden("Missing or null Origin", code="MISSING_OR_NULL_ORIGIN")
+    if not is_trusted(origin, trusted_origins, allow_relative=False):
+        raise Forbidden("Invalid origin", code="INVALID_ORIGIN")
+
+
+def check_callback_url(url: str | None, trusted_origins: Sequence[str]) -> None:
+    if url and not is_trusted(url, trusted_origins, allow_relative=True):
+        raise Forbidden("Invalid callbackURL", code="INVALID_CALLBACK_URL")
+
+
+def check_redirect_url(url: str | None, trusted_origins: Sequence[str]) -> None:
+    if url and not is_trusted(url, trusted_origins, allow_relative=True):
+        raise Forbidden("Invalid redirectURL", code="INVALID_REDIRECT_URL")
+
+
+def absolute_url(url: str, base_url: str) -> str:
+    """A checked redirect target as an absolute URL: relative paths belong to the front end (``base_url``)."""
+    return urljoin(base_url.rstrip("/") + "/", url) if is_relative_path(url) else url

@@ -1,0 +1,142 @@
+"""Email-and-password accounts: sign-up, sign-in, password change and reset, account deletion.
+
+Timing: every path that checks a password does one argon2 verification whether or not the account
+exists (spooky.auth.passwords), and sign-up hashes before it learns whether the email is taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spooky.auth import errors
+from spooky.auth.origin import check_callback_url
+from spooky.auth.passwords import check_password_rules, hash_password, verify_password
+from spooky.clock import utcnow
+from spooky.errors import BadRequest, NotFound
+from spooky.models.app import AccountModel, UserModel
+from spooky.repositories import sessions as session_repository
+from spooky.repositories import users as user_repository
+from spooky.schemas.auth import SignUpBody
+from spooky.schemas.common import normalize_email
+from spooky.services.auth import emails
+from spooky.services.auth.sessions import FRESH_AGE, Client, StartedSession, start_session
+from spooky.settings import get_settings
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: UserModel
+    session: StartedSession
+
+
+def sign_up(body: SignUpBody, *, client: Client, api_base_url: str) -> SignedIn:
+    """Create the user with a credential account, sign them in and email a verification link.
+
+    A taken email is Better Auth's 422 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (the uniqueness claim and
+    the user are one transaction, so concurrent sign-ups with one email cannot both win).
+    """
+    check_password_rules(body.password)
+    check_callback_url(body.callback_url, get_settings().trusted_origin_list)
+    user = user_repository.create_user(body, hash_password(body.password))
+    session = start_session(user.id, remember=body.remember_me is not False, client=client)
+    emails.send_verification(user, body.callback_url, api_base_url)
+    return SignedIn(user, session)
+
+
+def sign_in(
+    email: str, password: str, *, remember: bool, client: Client, callback_url: str | None = None
+) -> SignedIn:
+    """Check the password and open a session; one answer (401) for every kind of wrong credential."""
+    try:
+        normalized = normalize_email(email)
+    except ValueError:
+        raise errors.invalid_email() from None
+    check_callback_url(callback_url, get_settings().trusted_origin_list)
+    user_id = user_repository.find_user_id_by_email(normalized)
+    account = user_repository.get_credential(user_id) if user_id else None
+    check = verify_password(account.password if account else None, password)
+    user = user_repository.get_user(user_id, consistent=True) if check.valid and user_id else None
+    if user is None:
+        raise errors.invalid_email_or_password()
+    if check.needs_rehash:
+        # Imported scrypt hashes (and weaker argon2 parameters) become argon2id at the first sign-in.
+        user_repository.set_password(user.id, hash_password(password))
+    try:
+        session = start_session(user.id, remember=remember, client=client)
+    except NotFound:  # deleted between the read and the session write
+        raise errors.invalid_email_or_password() from None
+    return SignedIn(user, session)
+
+
+def _check_current_password(account: AccountModel | None, password: str) -> None:
+    if account is None or not account.password:
+        raise errors.credential_account_not_found()
+    if not verify_password(account.password, password).valid:
+        raise errors.invalid_password()
+
+
+def change_password(
+    user_id: str,
+    current_password: str,
+    new_password: str,
+    *,
+    revoke_other_sessions: bool,
+    remember: bool,
+    client: Client,
+) -> tuple[UserModel, StartedSession | None]:
+    """Replace the password after checking the current one.
+
+    With revokeOtherSessions every session (the current one included) is revoked and a new one is
+    returned, as Better Auth does.
+    """
+    check_password_rules(new_password)
+    new_hash = hash_password(new_password)
+    _check_current_password(user_repository.get_credential(user_id), current_password)
+    user_repository.set_password(user_id, new_hash)
+    started = None
+    if revoke_other_sessions:
+        session_repository.delete_sessions(user_id)
+        started = start_session(user_id, remember=remember, client=client)
+    user = user_repository.get_user(user_id, consistent=True)
+    if user is None:
+        raise errors.unauthorized()
+    return user, started
+
+
+def reset_password(token: str | None, new_password: str) -> None:
+    """Set a new password with a reset token; every session of the user is revoked."""
+    if not token:
+        raise errors.invalid_token()
+    check_password_rules(new_password)
+    user_id = emails.consume_reset_token(token)
+    user_repository.set_password(user_id, hash_password(new_password))
+    # Whoever knew the old password (or holds an old session) is signed out everywhere.
+    session_repository.delete_sessions(user_id)
+
+
+def delete_user(
+    user_id: str, session_id: str, *, password: str | None, token: str | None, callback_url: str | None = None
+) -> None:
+    """Soft-delete the signed-in user and revoke all their sessions.
+
+    A given password must be right; users with a password must give it (USER_ALREADY_HAS_PASSWORD);
+    users without one need a session opened within the last day (SESSION_EXPIRED). Deletion links
+    (``token``) are never sent by this API, so none is valid.
+    """
+    check_callback_url(callback_url, get_settings().trusted_origin_list)
+    if token:
+        raise errors.invalid_token()
+    account = user_repository.get_credential(user_id)
+    if password is not None:
+        _check_current_password(account, password)
+    elif account is not None and account.password:
+        raise BadRequest(
+            "User already has a password. Provide that to delete the account.",
+            code="USER_ALREADY_HAS_PASSWORD",
+        )
+    else:
+        session = session_repository.find_user_session(user_id, session_id)
+        if utcnow() - session.created_at >= FRESH_AGE:
+            raise errors.session_expired()
+    user_repository.soft_delete_user(user_id)
+    session_repository.delete_sessions(user_id)

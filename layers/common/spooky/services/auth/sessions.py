@@ -1,0 +1,162 @@
+"""Sessions: 256-bit tokens stored only as their SHA-256; 7 days (1 without rememberMe), refreshed daily."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from spooky.auth import errors
+from spooky.clock import utcnow
+from spooky.errors import NotFound
+from spooky.ids import is_valid_id, new_token
+from spooky.models.app import UserModel
+from spooky.models.auth import SessionModel
+from spooky.repositories import sessions as session_repository
+from spooky.repositories import users as user_repository
+from spooky.schemas.auth import SessionOut
+
+# Better Auth's defaults: expiresIn 7 days, updateAge 1 day, freshAge 1 day; rememberMe: false lasts 1 day.
+SESSION_LIFETIME = timedelta(days=7)
+SHORT_SESSION_LIFETIME = timedelta(days=1)
+REFRESH_AFTER = timedelta(days=1)
+FRESH_AGE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who opened a session, as shown by list-sessions."""
+
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    token: str
+    session: SessionModel
+    remember: bool
+
+    @property
+    def max_age_seconds(self) -> int | None:
+        """Cookie lifetime: None (a browser-session cookie) when the user asked not to be remembered."""
+        return int(SESSION_LIFETIME.total_seconds()) if self.remember else None
+
+
+@dataclass(frozen=True)
+class CurrentSession:
+    token: str
+    session: SessionModel
+    user: UserModel
+    # Set when this request moved the expiry (the cookie must be re-issued with the new lifetime).
+    refreshed: bool
+
+    @property
+    def max_age_seconds(self) -> int:
+        return max(0, int((self.session.expires_at - utcnow()).total_seconds()))
+
+
+def to_session_out(session: SessionModel, token: str | None = None) -> SessionOut:
+    """Better Auth's session object. Tokens are never stored: listings show the session id instead."""
+    return SessionOut(
+        id=session.id,
+        token=token or session.id,
+        user_id=session.user_id,
+        expires_at=session.expires_at,
+        created_at=session.created_at,
+        updated_at=session.updated_at,
+        ip_address=session.ip_address,
+        user_agent=session.user_agent,
+    )
+
+
+def start_session(user_id: str, *, remember: bool = True, client: Client | None = None) -> StartedSession:
+    """A new session for a live user (NotFound if the user is gone)."""
+    client = client or Client()
+    token = new_token()
+    lifetime = SESSION_LIFETIME if remember else SHORT_SESSION_LIFETIME
+    session = session_repository.create_session(
+        user_id,
+        token,
+        utcnow() + lifetime,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+    )
+    return StartedSession(token=token, session=session, remember=remember)
+
+
+def resolve_session(token: str | None) -> SessionModel | None:
+    """The live session a request presents, or None (no token, revoked, expired).
+
+    The one check every path uses: the Lambda authorizer and the public endpoints that read the
+    session themselves (get-session, sign-out). One strongly consistent GetItem, so a revoked
+    session is refused on the very next request, and an expired one before TTL removes it.
+    """
+    return session_repository.get_session(token) if token else None
+
+
+def _due_for_refresh(session: SessionModel) -> bool:
+    # Better Auth: refresh once updateAge has passed since the expiry was last set.
+    return session.expires_at - SESSION_LIFETIME + REFRESH_AFTER <= utcnow()
+
+
+def current_session(token: str | None, *, allow_refresh: bool) -> CurrentSession | None:
+    """get-session: the session and its user; extends a 7-day session once a day while it is used."""
+    session = resolve_session(token)
+    if token is None or session is None:
+        return None
+    user = user_repository.get_user(session.user_id, consistent=True)
+    if user is None:
+        return None
+    if not (allow_refresh and _due_for_refresh(session)):
+        return CurrentSession(token, session, user, refreshed=False)
+    extended = session_repository.extend_session(token, utcnow() + SESSION_LIFETIME)
+    if extended is None:  # revoked or expired meanwhile
+        return None
+    return CurrentSession(token, extended, user, refreshed=True)
+
+
+def signed_in_user(token: str | None) -> UserModel | None:
+    """The live user behind a presented token, for public endpoints that behave differently when signed in."""
+    session = resolve_session(token)
+    return user_repository.get_user(session.user_id, consistent=True) if session else None
+
+
+def end_session(token: str | None) -> None:
+    """sign-out: revoke the presented session, if any (an unknown token is not an error)."""
+    if token:
+        session_repository.delete_session(token)
+
+
+def list_sessions(user_id: str, current_session_id: str) -> list[SessionModel]:
+    """The user's active sessions, oldest first; Better Auth wants the caller's session under a day old."""
+    sessions = session_repository.list_sessions(user_id)
+    current = next((session for session in sessions if session.id == current_session_id), None)
+    # The UserSessions index may lag a brand-new session by a moment; then there is nothing to check.
+    if current is not None and utcnow() - current.created_at >= FRESH_AGE:
+        raise errors.session_not_fresh()
+    return sessions
+
+
+def revoke_session(user_id: str, token_or_id: str) -> None:
+    """Revoke one of the caller's sessions, named by its token or by its id (what list-sessions shows).
+
+    Like Better Auth, a session that is not the caller's (or does not exist) is silently left alone.
+    """
+    if is_valid_id(token_or_id):
+        try:
+            listed = session_repository.find_user_session(user_id, token_or_id)
+        except NotFound:
+            return
+        session_repository.delete_session_item(listed)
+        return
+    presented = session_repository.get_session(token_or_id)
+    if presented is not None and presented.user_id == user_id:
+        session_repository.delete_session(token_or_id)
+
+
+def revoke_sessions(user_id: str) -> None:
+    session_repository.delete_sessions(user_id)
+
+
+def revoke_other_sessions(user_id: str, current_session_id: str) -> None:
+    session_repository.delete_sessions(user_id, keep_session_id=current_session_id)

@@ -1,0 +1,81 @@
+"""The origin check (CSRF defence for cookie sessions) and redirect targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from spooky.auth.origin import absolute_url, check_callback_url, check_redirect_url, check_request_origin
+from spooky.errors import Forbidden
+
+TRUSTED = ["http://localhost:3000", "https://app.example.com/"]
+COOKIE = {"Cookie": "better-auth.session_token=x"}
+
+
+@pytest.mark.parametrize(
+    ("method", "headers"),
+    [
+        ("GET", COOKIE),
+        ("HEAD", COOKIE),
+        ("OPTIONS", COOKIE),
+        ("POST", {}),  # no cookies: a bearer client, nothing a browser could forge
+        ("POST", {"Authorization": "Bearer abc"}),
+        ("POST", {**COOKIE, "Origin": "http://localhost:3000"}),
+        ("DELETE", {**COOKIE, "origin": "HTTPS://APP.EXAMPLE.COM"}),
+        ("PATCH", {**COOKIE, "Referer": "https://app.example.com/posts/1?x=y"}),
+    ],
+)
+def test_requests_that_pass(method: str, headers: dict[str, str]) -> None:
+    check_request_origin(method, headers, TRUSTED)
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [
+        (COOKIE, "MISSING_OR_NULL_ORIGIN"),
+        ({**COOKIE, "Origin": "null"}, "MISSING_OR_NULL_ORIGIN"),
+        ({**COOKIE, "Origin": "https://evil.example"}, "INVALID_ORIGIN"),
+        ({**COOKIE, "Origin": "http://localhost:3001"}, "INVALID_ORIGIN"),
+        ({**COOKIE, "Origin": "https://app.example.com.evil.example"}, "INVALID_ORIGIN"),
+        ({**COOKIE, "Referer": "https://evil.example/http://localhost:3000"}, "INVALID_ORIGIN"),
+    ],
+)
+def test_cookie_bearing_writes_from_elsewhere_are_refused(headers: dict[str, str], code: str) -> None:
+    with pytest.raises(Forbidden) as refused:
+        check_request_origin("POST", headers, TRUSTED)
+
+    assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    "url", [None, "", "/", "/dashboard?tab=1", "http://localhost:3000/welcome", "https://app.example.com"]
+)
+def test_relative_and_trusted_redirect_targets_pass(url: str | None) -> None:
+    check_callback_url(url, TRUSTED)
+    check_redirect_url(url, TRUSTED)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/",
+        "//evil.example/path",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http://localhost:3000@evil.example/",
+        "/path\nLocation: https://evil.example",
+        "dashboard",
+    ],
+)
+def test_other_redirect_targets_are_refused(url: str) -> None:
+    with pytest.raises(Forbidden) as callback:
+        check_callback_url(url, TRUSTED)
+    with pytest.raises(Forbidden) as redirect:
+        check_redirect_url(url, TRUSTED)
+
+    assert callback.value.code == "INVALID_CALLBACK_URL"
+    assert redirect.value.code == "INVALID_REDIRECT_URL"
+
+
+def test_relative_targets_belong_to_the_front_end() -> None:
+    assert absolute_url("/welcome?x=1", "http://localhost:3000/") == "http://localhost:3000/welcome?x=1"
+    assert absolute_url("https://app.example.com/a", "http://localhost:3000") == "https://app.example.com/a"
