@@ -75,3 +75,18 @@ def fresh_tables(monkeypatch: pytest.MonkeyPatch, local_dynamo: LocalDynamo) -> 
     names = local_dynamo.create_tables()
     use_tables(monkeypatch, names, local_dynamo.endpoint)
     return names
+
+
+@pytest.fixture
+def local_api(
+    monkeypatch: pytest.MonkeyPatch, local_dynamo: LocalDynamo, local_tables: dict[str, str]
+) -> Iterator[str]:
+    """The real local API (every template route, the real authorizer) on a free port; yields its URL."""
+    from devtools.local_api import LocalApi
+    from devtools.local_env import InProcessRunner, apply_environment, local_environment
+
+    apply_environment(local_environment(local_dynamo.endpoint, local_tables), setenv=monkeypatch.setenv)
+    api = LocalApi(InProcessRunner(), port=dynamodb_local.free_port())
+    api.start()
+    yield api.url
+    api.stop()
