@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import boto3
@@ -59,6 +60,18 @@ def _base_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
     yield
     get_settings.cache_clear()
     reset_connections()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test counts attempts afresh: all of them come from 127.0.0.1 against shared tables."""
+    from spooky.ids import new_id
+    from spooky.services.auth import rate_limits
+
+    run = new_id()
+    for name, limit in vars(rate_limits).copy().items():
+        if isinstance(limit, rate_limits.Limit):
+            monkeypatch.setattr(rate_limits, name, replace(limit, scope=f"{limit.scope}:{run}"))
 
 
 @pytest.fixture

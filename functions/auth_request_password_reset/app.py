@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from spooky.http.api import create_app, lambda_handler
+from spooky.http.request import source_ip
 from spooky.schemas.auth import PasswordResetRequestedOut, RequestPasswordResetBody
 from spooky.services.auth import emails
 
@@ -15,7 +16,7 @@ app = create_app()
 def request_password_reset(
     body: Annotated[RequestPasswordResetBody, Body(embed=False)],
 ) -> PasswordResetRequestedOut:
-    emails.request_password_reset(body.email, body.redirect_to)
+    emails.request_password_reset(body.email, body.redirect_to, ip_address=source_ip(app))
     return PasswordResetRequestedOut()
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from spooky.http.api import create_app, lambda_handler
+from spooky.http.request import source_ip
 from spooky.schemas.auth import ResetPasswordBody, StatusOut
 from spooky.services.auth import credentials
 
@@ -16,7 +17,7 @@ def reset_password(
     body: Annotated[ResetPasswordBody, Body(embed=False)],
     token: Annotated[str | None, Query(max_length=512)] = None,
 ) -> StatusOut:
-    credentials.reset_password(body.token or token, body.new_password)
+    credentials.reset_password(body.token or token, body.new_password, ip_address=source_ip(app))
     return StatusOut()
 
 

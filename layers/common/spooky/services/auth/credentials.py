@@ -18,7 +18,7 @@ from spooky.repositories import sessions as session_repository
 from spooky.repositories import users as user_repository
 from spooky.schemas.auth import SignUpBody
 from spooky.schemas.common import normalize_email
-from spooky.services.auth import emails
+from spooky.services.auth import emails, rate_limits
 from spooky.services.auth.sessions import FRESH_AGE, Client, StartedSession, start_session
 from spooky.settings import get_settings
 
@@ -52,6 +52,7 @@ def sign_in(
     except ValueError:
         raise errors.invalid_email() from None
     check_callback_url(callback_url, get_settings().trusted_origin_list)
+    rate_limits.check_sign_in(normalized, client.ip_address)
     user_id = user_repository.find_user_id_by_email(normalized)
     account = user_repository.get_credential(user_id) if user_id else None
     check = verify_password(account.password if account else None, password)
@@ -103,8 +104,9 @@ def change_password(
     return user, started
 
 
-def reset_password(token: str | None, new_password: str) -> None:
+def reset_password(token: str | None, new_password: str, *, ip_address: str | None = None) -> None:
     """Set a new password with a reset token; every session of the user is revoked."""
+    rate_limits.check_reset_password(ip_address)
     if not token:
         raise errors.invalid_token()
     check_password_rules(new_password)

@@ -21,7 +21,7 @@ from spooky.ids import new_token
 from spooky.models.app import UserModel
 from spooky.repositories import users as user_repository
 from spooky.repositories import verifications
-from spooky.services.auth import sessions
+from spooky.services.auth import rate_limits, sessions
 from spooky.settings import get_settings
 
 # Better Auth's defaults: verification links and reset tokens live one hour.
@@ -120,13 +120,14 @@ def check_verification_callback(callback_url: str | None) -> None:
     check_callback_url(callback_url, get_settings().trusted_origin_list)
 
 
-def request_password_reset(email: str, redirect_to: str | None) -> None:
+def request_password_reset(email: str, redirect_to: str | None, *, ip_address: str | None = None) -> None:
     """Email a reset link if the email has an account; the caller learns nothing either way.
 
     Better Auth's link passes through GET /api/auth/reset-password/<token>, which only redirects to
     ``redirectTo?token=<token>``; this API puts that final URL in the email directly.
     """
     check_redirect_url(redirect_to, get_settings().trusted_origin_list)
+    rate_limits.check_reset_email(email, ip_address)
     with no_faster_than(ACCOUNT_BLIND_SECONDS):
         user = _live_user_by_email(email)
         if user is None:
