@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 export PYTHONPATH := layers/common:.
 
-.PHONY: setup api invoke test lint typecheck template unit integration build openapi bench clean
+.PHONY: setup api invoke test lint typecheck template unit integration build openapi bench clean migrate-status migrate-up
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -51,6 +51,15 @@ openapi: setup
 
 bench: setup
 	$(PY) -m bench.run $(ARGS)
+
+## Data migrations (docs/operations.md). Target a deployed stack with STACK=spooky-dev, `make api`'s
+## database with ENDPOINT=http://127.0.0.1:8000, or the environment's tables; ARGS="--dry-run".
+MIGRATE_TARGET = $(if $(STACK),--stack $(STACK),$(if $(ENDPOINT),--endpoint $(ENDPOINT)))
+migrate-status: setup
+	$(PY) -m devtools.migrate $(MIGRATE_TARGET) status
+
+migrate-up: setup
+	$(PY) -m devtools.migrate $(MIGRATE_TARGET) up $(ARGS)
 
 clean:
 	rm -rf .aws-sam .local .pytest_cache .mypy_cache .ruff_cache

@@ -24,7 +24,15 @@ class HealthOut(BaseModel):
     checks: list[CheckOut]
 
 
-@app.get("/health", summary="Database health", tags=["operations"])
+@app.get(
+    "/health",
+    summary="Database health",
+    tags=["operations"],
+    responses={
+        200: {"description": "Every table answers"},
+        503: {"description": "A table does not answer (the checks say which)"},
+    },
+)
 def health() -> Response[HealthOut]:
     result = check_database()
     body = HealthOut(

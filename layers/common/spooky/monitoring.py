@@ -11,6 +11,7 @@ named by their logical id in template.yaml, which keeps the number of metric nam
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,9 @@ CONDITION_CODES = frozenset({"ConditionalCheckFailedException", "ConditionalChec
 CONFLICT_CODES = frozenset({"TransactionConflict", "TransactionConflictException"})
 # Answers that are part of normal control flow (a failed condition is how uniqueness is enforced).
 EXPECTED_CODES = frozenset({*CONDITION_CODES, "TransactionCanceledException"})
+# Requests are observed on the thread that sent them (the feed queries its shards in parallel), and
+# Powertools' Metrics is not thread-safe: concurrent add_metric calls break its metric set.
+_publish_lock = threading.Lock()
 
 
 def table_label(table_name: str) -> str:
@@ -50,6 +54,11 @@ def table_label(table_name: str) -> str:
 
 
 def publish(observation: Observation) -> None:
+    with _publish_lock:
+        _publish(observation)
+
+
+def _publish(observation: Observation) -> None:
     metrics.add_metric(name="DynamoDBLatency", unit=MetricUnit.Milliseconds, value=observation.latency_ms)
     for capacity in observation.capacity:
         table = table_label(capacity.table)

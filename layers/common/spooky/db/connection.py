@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pynamodb.connection import Connection
+from pynamodb.models import Model
 
-from spooky.models.base import KeyedModel, TableMeta
+from spooky.models.base import TableMeta
 from spooky.settings import get_settings
 
 
@@ -28,15 +29,15 @@ def transaction_connection() -> Connection:
     return _connection(settings.aws_region, settings.dynamodb_endpoint_url)
 
 
-def _subclasses(model: type[KeyedModel]) -> list[type[KeyedModel]]:
+def _subclasses(model: type[Model]) -> list[type[Model]]:
     return [found for sub in model.__subclasses__() for found in (sub, *_subclasses(sub))]
 
 
 def reset_connections() -> None:
     """Forget cached clients (tests switch between moto and DynamoDB Local).
 
-    Every model of every table derives from KeyedModel; models never imported hold no client.
+    Covers every PynamoDB model imported so far; models never imported hold no client.
     """
     _connection.cache_clear()
-    for model in _subclasses(KeyedModel):
+    for model in _subclasses(Model):
         model._connection = None

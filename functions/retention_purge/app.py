@@ -1,0 +1,29 @@
+"""AppTable stream, filtered to TTL removals of user profiles: purge what a deleted user leaves behind."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from spooky.http.observability import logger, metrics
+from spooky.monitoring import background_handler
+from spooky.services.retention import purge_expired_user
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    report = purge_expired_user(record)
+    if report is not None:
+        logger.info("Purged a deleted user's data", extra={"purge": report.__dict__})
+        metrics.add_metric(name="UsersPurged", unit=MetricUnit.Count, value=1)
+
+
+@background_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

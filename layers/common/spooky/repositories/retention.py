@@ -1,0 +1,121 @@
+"""The purge at the end of the deletion grace period: everything a deleted user leaves behind.
+
+TTL removes the soft-deleted profile itself; this removes the rest of the seed's cascade (sessions
+and accounts with the user) and the user's posts and email claim. Every step is idempotent, so a
+retried or repeated purge is harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.exceptions import DeleteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+
+from spooky.db.batch import batch_write
+from spooky.models import keys
+from spooky.models.app import AccountModel, EmailClaimModel, PostModel
+from spooky.repositories._query import RawItem, query_once
+from spooky.repositories.sessions import delete_sessions
+
+PAGE_SIZE = 100
+_ACCOUNT_SK_PREFIX = "ACCOUNT#"  # keys.account_sk
+# A user with more sessions than this many pages is not a person: stop and let a retry continue.
+MAX_SESSION_PAGES = 50
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    user_id: str
+    sessions: int
+    accounts: int
+    posts: int
+    email_released: bool
+
+
+def _all_pages(
+    model_cls: type[Model],
+    hash_key: str,
+    condition: Condition,
+    *,
+    index_name: str | None = None,
+    consistent_read: bool = False,
+) -> list[RawItem]:
+    items: list[RawItem] = []
+    start: RawItem | None = None
+    while True:
+        page = query_once(
+            model_cls,
+            hash_key,
+            condition,
+            index_name=index_name,
+            limit=PAGE_SIZE,
+            newest_first=False,
+            exclusive_start_key=start,
+            consistent_read=consistent_read,
+        )
+        items.extend(page.items)
+        start = page.last_evaluated_key
+        if start is None:
+            return items
+
+
+def _purge_sessions(user_id: str) -> int:
+    total = 0
+    for _ in range(MAX_SESSION_PAGES):
+        revoked = delete_sessions(user_id)
+        total += revoked
+        if revoked == 0:
+            break
+    return total
+
+
+def _purge_posts(user_id: str) -> int:
+    """Live posts (soft-deleted ones left the index and expire through their own TTL)."""
+    raws = _all_pages(
+        PostModel,
+        keys.user_pk(user_id),
+        PostModel.gsi1sk.startswith(keys.POST_PREFIX),
+        index_name="UserPosts",
+    )
+    posts = [PostModel.from_raw_data(raw) for raw in raws]
+    batch_write(PostModel, deletes=posts)
+    return len(posts)
+
+
+def _purge_accounts(user_id: str) -> int:
+    raws = _all_pages(
+        AccountModel,
+        keys.user_pk(user_id),
+        AccountModel.sk.startswith(_ACCOUNT_SK_PREFIX),
+        consistent_read=True,
+    )
+    accounts = [AccountModel.from_raw_data(raw) for raw in raws]
+    batch_write(AccountModel, deletes=accounts)
+    return len(accounts)
+
+
+def _release_email(user_id: str, email: str | None) -> bool:
+    if not email:
+        return False
+    claim = EmailClaimModel(*EmailClaimModel.key(email))
+    try:
+        # Only this user's claim: the address may never be released out from under someone else.
+        claim.delete(condition=EmailClaimModel.user_id == user_id)
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def purge_user_data(user_id: str, email: str | None) -> PurgeReport:
+    """Delete the sessions, posts, accounts and email claim of a deleted user."""
+    return PurgeReport(
+        user_id=user_id,
+        sessions=_purge_sessions(user_id),
+        posts=_purge_posts(user_id),
+        accounts=_purge_accounts(user_id),
+        email_released=_release_email(user_id, email),
+    )

@@ -1,0 +1,202 @@
+"""The backup restore drill on moto (DynamoDB Local has no backup API): passing, failing, cleaning up."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from devtools import backup_drill as drill_command
+from devtools.functions import load_handler
+from devtools.lambda_context import LocalLambdaContext
+from devtools.template import ROOT
+from spooky.clock import utcnow
+from spooky.ids import new_id
+from spooky.repositories import posts, users
+from spooky.schemas.posts import NewPost
+from spooky.schemas.users import NewUser
+from spooky.services import backup_drill
+from tests.unit.operations.emf import emitted
+
+LONG_AGO = timedelta(days=3)
+
+
+@pytest.fixture
+def client(moto_tables: dict[str, str]) -> Any:
+    return boto3.client("dynamodb", region_name="us-east-1")
+
+
+def seed(monkeypatch: pytest.MonkeyPatch, count: int, age: timedelta = LONG_AGO) -> list[str]:
+    """Users with a post each, written ``age`` ago (as far as their timestamps tell)."""
+    then = utcnow() - age
+    with monkeypatch.context() as patch:
+        patch.setattr("spooky.repositories.users.utcnow", lambda: then)
+        patch.setattr("spooky.repositories.posts.utcnow", lambda: then)
+        ids = []
+        for index in range(count):
+            user = users.create_user(
+                NewUser(name=f"Ghost {index}", email=f"ghost-{new_id()}@example.com"), None
+            )
+            posts.create_post(user.id, NewPost(name=f"Boo {index}"))
+            ids.append(user.id)
+    return ids
+
+
+def back_up_everything(client: Any) -> None:
+    for table in backup_drill.data_tables():
+        client.create_backup(TableName=table, BackupName=f"{table}-daily")
+
+
+def drill_tables(client: Any) -> list[str]:
+    return [name for name in client.list_tables()["TableNames"] if backup_drill.DRILL_MARKER in name]
+
+
+def run(client: Any, kind: backup_drill.Source = "auto") -> backup_drill.DrillReport:
+    return backup_drill.run(client, kind, sleep=lambda _: None)
+
+
+def test_a_faithful_backup_passes_and_leaves_no_table_behind(
+    client: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(monkeypatch, 5)
+    back_up_everything(client)
+
+    report = run(client)
+    backup_drill.publish(report)
+    backup_drill.metrics.flush_metrics()
+
+    assert report.passed, [check.problems for check in report.checks]
+    app = next(check for check in report.checks if check.source == "AppTable")
+    # 5 users with their email claims, credential accounts and posts
+    assert app.restored_items == app.source_items == 20
+    assert app.matched == app.sampled > 0
+    assert drill_tables(client) == []
+    assert emitted(capsys.readouterr().out)["BackupDrillSucceeded"] == [1.0]
+
+
+def test_changes_made_after_the_backup_are_not_failures(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    user_ids = seed(monkeypatch, 3)
+    back_up_everything(client)
+    users.soft_delete_user(user_ids[0])
+    seed(monkeypatch, 2, age=timedelta(0))
+
+    report = run(client)
+
+    assert report.passed, [check.problems for check in report.checks]
+    app = next(check for check in report.checks if check.source == "AppTable")
+    assert app.changed_since >= 1
+
+
+def test_a_backup_missing_items_fails(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    back_up_everything(client)
+    # Items that existed before the recovery point by their timestamps, yet are not in the backup.
+    seed(monkeypatch, 3)
+
+    report = run(client)
+
+    assert not report.passed
+    app = next(check for check in report.checks if check.source == "AppTable")
+    assert any("missing from the restored table" in problem for problem in app.problems)
+    assert drill_tables(client) == []
+
+
+def test_restored_data_that_differs_from_an_unchanged_source_fails(
+    client: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user_id = seed(monkeypatch, 1)[0]
+    back_up_everything(client)
+    # The source changed without a new updatedAt: the backup and the table disagree about the past.
+    client.update_item(
+        TableName="AppTable",
+        Key={"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "PROFILE"}},
+        UpdateExpression="SET #name = :name",
+        ExpressionAttributeNames={"#name": "name"},
+        ExpressionAttributeValues={":name": {"S": "Not a ghost"}},
+    )
+
+    report = run(client)
+    backup_drill.publish(report)
+    backup_drill.metrics.flush_metrics()
+
+    assert not report.passed
+    app = next(check for check in report.checks if check.source == "AppTable")
+    assert app.problems == [f"item pk=USER#{user_id}|sk=PROFILE differs from the source"]
+    assert emitted(capsys.readouterr().out)["BackupDrillSucceeded"] == [0.0]
+
+
+def test_no_recovery_point_fails(client: Any) -> None:
+    for table in backup_drill.data_tables():
+        client.update_continuous_backups(
+            TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False}
+        )
+
+    report = run(client)
+
+    assert not report.passed
+    assert all("has no recovery point" in check.problems[0] for check in report.checks)
+
+
+def test_point_in_time_recovery_is_a_recovery_point_too(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(monkeypatch, 2)
+
+    report = run(client, "pitr")
+
+    assert report.passed, [check.problems for check in report.checks]
+    assert len(report.checks) == len(backup_drill.data_tables())
+
+
+def test_a_restore_without_the_indexes_fails(client: Any) -> None:
+    source = client.describe_table(TableName="AppTable")["Table"]
+    restored = backup_drill.drill_table_name("AppTable", utcnow())
+    client.create_table(
+        TableName=restored,
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        KeySchema=source["KeySchema"],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+    check = backup_drill.verify(client, "AppTable", restored, backup_drill.Limits())
+
+    assert sorted(check.problems) == [
+        "index Timeline is missing or has another key schema",
+        "index UserPosts is missing or has another key schema",
+    ]
+
+
+def test_the_scheduled_drill_starts_restores_then_verifies_them(
+    client: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(monkeypatch, 2)
+    back_up_everything(client)
+    handler = load_handler("BackupDrillFunction")
+    event = json.loads((ROOT / "events" / "backup_drill.json").read_text())
+
+    started = handler(event, LocalLambdaContext("BackupDrillFunction"))
+    assert started["passed"] is None
+    assert len(started["started"]) == len(backup_drill.data_tables())
+    assert "BackupDrillSucceeded" not in emitted(capsys.readouterr().out)
+
+    verified = handler(event, LocalLambdaContext("BackupDrillFunction"))
+    assert verified["passed"] is True
+    assert emitted(capsys.readouterr().out)["BackupDrillSucceeded"] == [1.0]
+    assert drill_tables(client) == []
+
+
+def test_the_operator_command_reports_and_exits_non_zero_on_failure(
+    client: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(monkeypatch, 1)
+    back_up_everything(client)
+    assert drill_command.main([]) == 0
+    assert "drill passed" in capsys.readouterr().out
+
+    back_up_everything(client)  # the newest backup now misses what comes next
+    seed(monkeypatch, 1)
+    assert drill_command.main([]) == 1
+    assert "FAIL AppTable" in capsys.readouterr().out

@@ -1,0 +1,48 @@
+"""Which stream records start a purge: only TTL removing a soft-deleted profile."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from devtools.template import ROOT
+from spooky.services.retention import ExpiredUser, expired_user
+
+
+def ttl_removal() -> dict[str, Any]:
+    record: dict[str, Any] = json.loads((ROOT / "events" / "retention_purge.json").read_text())["Records"][0]
+    return record
+
+
+def test_ttl_removing_a_soft_deleted_profile_names_the_user_to_purge() -> None:
+    assert expired_user(DynamoDBRecord(ttl_removal())) == ExpiredUser(
+        "01JDQ7Z4X2M8K5V3N6P9R0T1WA", "casper@example.com"
+    )
+
+
+def removed_by_a_person(record: dict[str, Any]) -> None:
+    del record["userIdentity"]
+
+
+def live_profile(record: dict[str, Any]) -> None:
+    del record["dynamodb"]["OldImage"]["deletedAt"]
+
+
+def an_expired_session(record: dict[str, Any]) -> None:
+    record["dynamodb"]["Keys"] = {"pk": {"S": "SESSION#abc"}, "sk": {"S": "SESSION"}}
+
+
+def a_modification(record: dict[str, Any]) -> None:
+    record["eventName"] = "MODIFY"
+
+
+@pytest.mark.parametrize("change", [removed_by_a_person, live_profile, an_expired_session, a_modification])
+def test_nothing_else_purges(change: Any) -> None:
+    record = copy.deepcopy(ttl_removal())
+    change(record)
+
+    assert expired_user(DynamoDBRecord(record)) is None
