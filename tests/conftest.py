@@ -20,7 +20,7 @@ from spooky.db.connection import reset_connections
 from spooky.settings import get_settings
 
 TEST_SECRET = "test-signing-secret-with-enough-entropy-0123456789"
-# Powertools' Metrics reads its namespace when spooky.http.observability is first imported, which
+# Powertools' Metrics reads its namespace when spooky.observability is first imported, which
 # may happen while tests are collected, before any fixture runs.
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "SpookyTest")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "spooky-test")

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.http.observability import logger
+from spooky.observability import logger
 from spooky.monitoring import background_handler
 from spooky.services import backup_drill
 

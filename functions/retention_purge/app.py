@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.http.observability import logger, metrics
+from spooky.observability import logger, metrics
 from spooky.monitoring import background_handler
 from spooky.services.retention import purge_expired_user
 

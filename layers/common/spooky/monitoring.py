@@ -19,7 +19,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.db.observe import Observation, add_listener
-from spooky.http.observability import logger, metrics, tracer
+from spooky.observability import entry_point, metrics
 from spooky.settings import get_settings
 
 THROTTLE_CODES = frozenset(
@@ -83,16 +83,8 @@ BackgroundHandler = Callable[[dict[str, Any], LambdaContext], Any]
 
 
 def background_handler(handler: BackgroundHandler) -> BackgroundHandler:
-    """The decorator stack of functions without a route (streams, schedules): logs, metrics, traces."""
-
-    @logger.inject_lambda_context(clear_state=True)
-    @metrics.log_metrics(capture_cold_start_metric=True)
-    @tracer.capture_lambda_handler(capture_response=False)
-    def wrapped(event: dict[str, Any], context: LambdaContext) -> Any:
-        return handler(event, context)
-
-    observed: BackgroundHandler = wrapped
-    return observed
+    """The entry-point stack for functions without a route (streams, schedules)."""
+    return entry_point(handler)
 
 
 def install() -> None:

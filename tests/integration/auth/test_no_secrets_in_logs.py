@@ -20,7 +20,7 @@ THIRD_PASSWORD = "third-secret-Pa55word"
 @pytest.fixture
 def debug_logging() -> Iterator[None]:
     # Imported here: Powertools reads POWERTOOLS_* when the module loads, after the test environment is set.
-    from spooky.http.observability import logger
+    from spooky.observability import logger
 
     level = logger.log_level
     logger.setLevel("DEBUG")

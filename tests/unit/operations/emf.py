@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from spooky.http.observability import metrics
+from spooky.observability import metrics
 
 
 def emitted(output: str) -> dict[str, list[float]]:

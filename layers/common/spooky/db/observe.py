@@ -11,6 +11,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,10 @@ class Observation:
     capacity: tuple[Capacity, ...]
     error_code: str | None
     cancellation_codes: tuple[str, ...] = ()
+    # (IAM action, table) pairs the request needs: a transaction needs each item's own action.
+    permissions: tuple[tuple[str, str], ...] = ()
+    # The Lambda function that sent it (None outside an entry point, e.g. in scripts and test set-up).
+    function: str | None = None
 
     @property
     def total_capacity(self) -> float:
@@ -43,6 +48,7 @@ class Observation:
 
 
 Listener = Callable[[Observation], None]
+_current_function: ContextVar[str | None] = ContextVar("spooky_current_function", default=None)
 _listeners: list[Listener] = []
 _instrumented: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -55,6 +61,16 @@ def add_listener(listener: Listener) -> None:
 def remove_listener(listener: Listener) -> None:
     if listener in _listeners:
         _listeners.remove(listener)
+
+
+@contextmanager
+def invoked_as(function_name: str) -> Iterator[None]:
+    """Attribute the requests made inside the block to ``function_name`` (entry points use it)."""
+    token = _current_function.set(function_name)
+    try:
+        yield
+    finally:
+        _current_function.reset(token)
 
 
 @contextmanager
@@ -77,6 +93,26 @@ def _tables_of(params: dict[str, Any]) -> tuple[str, ...]:
         names = [next(iter(item.values()))["TableName"] for item in params["TransactItems"]]
         return tuple(dict.fromkeys(names))
     return ()
+
+
+_TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
+
+
+def _permissions_of(operation: str, params: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    if "TransactItems" in params:
+        needed = [
+            (f"dynamodb:{_TRANSACT_ACTIONS[kind]}", item["TableName"])
+            for entry in params["TransactItems"]
+            for kind, item in entry.items()
+        ]
+        return tuple(dict.fromkeys(needed))
+    return tuple((f"dynamodb:{operation}", table) for table in _tables_of(params))
 
 
 def _capacity_of(parsed: dict[str, Any]) -> tuple[Capacity, ...]:
@@ -138,6 +174,8 @@ def _emit(
         capacity=_capacity_of(parsed),
         error_code=error,
         cancellation_codes=reasons,
+        permissions=_permissions_of(operation, params),
+        function=_current_function.get(),
     )
     for listener in list(_listeners):
         listener(observation)

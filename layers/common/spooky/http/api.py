@@ -7,15 +7,16 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 import spooky.monitoring  # noqa: F401 - publishes the metrics of every DynamoDB request
+from spooky.auth.cookies import header
 from spooky.auth.origin import check_request_origin
 from spooky.http.errors import register_error_handlers
-from spooky.http.observability import logger, metrics, tracer
+from spooky.observability import entry_point
 from spooky.settings import get_settings
 
 # Far above any valid body (a post is at most ~80 KB of text), far below API Gateway's 10 MB.
@@ -70,18 +71,36 @@ def create_app() -> APIGatewayRestResolver:
     return app
 
 
-def _oversized(event: dict[str, Any]) -> dict[str, Any] | None:
-    body = event.get("body") or ""
-    if len(body) <= MAX_BODY_BYTES:
-        return None
-    # Answered before routing, so an oversized body is never parsed.
-    message = f"Request body exceeds {MAX_BODY_BYTES} bytes"
+def _refusal(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
     return {
-        "statusCode": int(HTTPStatus.REQUEST_ENTITY_TOO_LARGE),
+        "statusCode": int(status),
         "multiValueHeaders": {"Content-Type": ["application/json"]},
-        "body": json.dumps({"code": "PAYLOAD_TOO_LARGE", "message": message}),
+        "body": json.dumps({"code": code, "message": message}),
         "isBase64Encoded": False,
     }
+
+
+def _unreadable(event: dict[str, Any]) -> dict[str, Any] | None:
+    """Bodies refused before routing, so they are never parsed: oversized ones, and any that is not JSON.
+
+    Without a Content-Type a body is read as JSON (as Powertools does). Forms would otherwise be parsed
+    by Powertools and could pass validation, though the API documents JSON only.
+    """
+    body = event.get("body") or ""
+    if len(body) > MAX_BODY_BYTES:
+        return _refusal(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            f"Request body exceeds {MAX_BODY_BYTES} bytes",
+        )
+    media_type = (header(event.get("headers"), "content-type") or "").split(";")[0].strip().lower()
+    if body and media_type and media_type != content_types.APPLICATION_JSON:
+        return _refusal(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"Request bodies must be {content_types.APPLICATION_JSON}, not {media_type}",
+        )
+    return None
 
 
 def _with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
@@ -92,21 +111,9 @@ def _with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
 
 
 def instrumented(function: Handler) -> Handler:
-    """The decorator stack of every Lambda entry point (HTTP routes and the authorizer): logging context
-    with API Gateway's request id as correlation id, metrics flush and tracing, in that order. Responses
-    are never traced and events never logged (whatever POWERTOOLS_LOGGER_LOG_EVENT says): they carry
-    passwords, cookies and tokens."""
-
-    @logger.inject_lambda_context(
-        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True, log_event=False
-    )
-    @metrics.log_metrics(capture_cold_start_metric=True)
-    @tracer.capture_lambda_handler(capture_response=False)
-    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return function(event, context)
-
-    wrapped: Handler = handler
-    return wrapped
+    """The entry-point stack for API Gateway events (routes and the authorizer): the request id is the
+    correlation id."""
+    return entry_point(function, correlation_id_path=correlation_paths.API_GATEWAY_REST)
 
 
 def lambda_handler(app: APIGatewayRestResolver) -> Handler:
@@ -114,6 +121,6 @@ def lambda_handler(app: APIGatewayRestResolver) -> Handler:
 
     @instrumented
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return _with_security_headers(_oversized(event) or app.resolve(event, context))
+        return _with_security_headers(_unreadable(event) or app.resolve(event, context))
 
     return handler

@@ -7,11 +7,14 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from spooky import errors
 from spooky.db.errors import is_transient
-from spooky.http.observability import logger
+from spooky.observability import logger
 
 TRANSIENT_RETRY_AFTER_SECONDS = 1
 STATUS_BY_ERROR: dict[type[errors.DomainError], HTTPStatus] = {
@@ -73,8 +76,10 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         details = [{"field": e.field, "message": e.message} for e in error.errors]
         return error_response(HTTPStatus.BAD_REQUEST, error.code, error.message, errors=details)
 
-    @app.exception_handler(RequestValidationError)
-    def request_invalid(error: RequestValidationError) -> Response[str]:
+    # RequestUnsupportedContentType is no RequestValidationError: without it here, a text/plain body
+    # fell through to the catch-all below (500).
+    @app.exception_handler([RequestValidationError, RequestUnsupportedContentType])
+    def request_invalid(error: RequestValidationError | RequestUnsupportedContentType) -> Response[str]:
         described = [_describe(item) for item in error.errors()]
         details = [{"field": field, "message": message} for field, message in described]
         message = "; ".join(f"[{field}] {text}" for field, text in described) or "Invalid request"

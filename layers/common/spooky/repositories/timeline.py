@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from typing import Any
 
 from pynamodb.models import Model
@@ -44,13 +45,15 @@ def timeline_page(
     """Up to ``limit`` raw items of ``kind``, newest first, and the cursor of the next page."""
     positions = _shard_positions(kind, cursor)
     live = [shard for shard, start in positions.items() if start != _EXHAUSTED]
-    pages = dict(
-        zip(
-            live,
-            _executor.map(lambda s: _query_shard(model_cls, kind, s, positions[s], limit), live),
-            strict=True,
+    # Shards are queried concurrently, each in a copy of this context (so requests stay attributed to
+    # the calling function); all are submitted before any result is awaited.
+    futures = {
+        shard: _executor.submit(
+            copy_context().run, _query_shard, model_cls, kind, shard, positions[shard], limit
         )
-    )
+        for shard in live
+    }
+    pages = {shard: future.result() for shard, future in futures.items()}
     tagged = [(raw["gsi2sk"]["S"], shard, raw) for shard, page in pages.items() for raw in page.items]
     chosen = heapq.nlargest(limit, tagged, key=lambda entry: entry[0])
     next_positions: dict[int, Any] = dict(positions)

@@ -24,7 +24,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pynamodb.constants import DATETIME_FORMAT
 
 from spooky.clock import utcnow
-from spooky.http.observability import metrics
+from spooky.observability import metrics
 from spooky.settings import get_settings
 
 Source = Literal["auto", "backup", "pitr"]
