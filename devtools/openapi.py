@@ -2,7 +2,8 @@
 
 Each function's Powertools resolver describes its own routes and pydantic schemas; this merges them,
 marks the routes template.yaml puts behind the authorizer, and documents the API's one error shape
-(400 for validation errors instead of Powertools' default 422).
+(400 for validation errors instead of Powertools' default 422). The document must be true: the fuzz
+run (tests/integration/security/test_fuzz.py) checks every response against it.
 """
 
 from __future__ import annotations
@@ -54,8 +55,15 @@ SECURITY_SCHEMES: dict[str, Any] = {
 }
 
 
-def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "string"}}
+}
+LOCATION_HEADER = {"Location": {"description": "Where the client goes next", "schema": {"type": "string"}}}
+
+
+def _error_response(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
+    return {**response, "headers": headers} if headers else response
 
 
 def _document_errors(operation: dict[str, Any], authorized: bool) -> None:
@@ -65,7 +73,22 @@ def _document_errors(operation: dict[str, Any], authorized: bool) -> None:
     if authorized:
         responses.setdefault("401", _error_response("No valid session (UNAUTHORIZED)"))
         operation["security"] = [{"sessionCookie": []}, {"bearerToken": []}]
-    responses.setdefault("4XX", _error_response("Other client errors, each with its code"))
+    responses.setdefault(
+        "4XX", _error_response("Other client errors, each with its code (413, 415 and 429 included)")
+    )
+    # Any route may find DynamoDB throttling or failing past its retries (and the authorizer too).
+    responses.setdefault(
+        "503", _error_response("The database is busy (SERVICE_UNAVAILABLE); retry", RETRY_AFTER_HEADER)
+    )
+
+
+def _document_bodiless(operation: dict[str, Any]) -> None:
+    """204 and redirects carry no body (Powertools would describe the handler's return type)."""
+    for status, response in operation.get("responses", {}).items():
+        if status == "204" or status.startswith("3"):
+            response.pop("content", None)
+        if status.startswith("3"):
+            response.setdefault("headers", LOCATION_HEADER)
 
 
 def _function_documents() -> list[dict[str, Any]]:
@@ -90,6 +113,7 @@ def build_document() -> dict[str, Any]:
     for path, operations in paths.items():
         for method, operation in operations.items():
             _document_errors(operation, (method, path) in authorized)
+            _document_bodiless(operation)
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     schemas["Error"] = ERROR_SCHEMA

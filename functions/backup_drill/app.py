@@ -7,8 +7,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.observability import logger
 from spooky.monitoring import background_handler
+from spooky.observability import logger
 from spooky.services import backup_drill
 
 

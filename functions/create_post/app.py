@@ -15,7 +15,7 @@ from spooky.services import posts
 app = create_app()
 
 
-@app.post("/posts", summary="Create a post", tags=["posts"])
+@app.post("/posts", summary="Create a post", tags=["posts"], status_code=201)
 def create_post(
     new_post: Annotated[NewPost, Body(embed=False)], idempotency_key: IdempotencyKey = None
 ) -> Response[PostOut]:

@@ -11,7 +11,7 @@ from spooky.services import posts
 app = create_app()
 
 
-@app.delete("/posts/<postId>", summary="Soft-delete a post", tags=["posts"])
+@app.delete("/posts/<postId>", summary="Soft-delete a post", tags=["posts"], status_code=204)
 def delete_post(post_id: PostId, if_match: IfMatch = None) -> Response[None]:
     posts.delete_post(post_id, caller_id(app), expected_version(if_match))
     return Response(204)

@@ -8,8 +8,8 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.observability import logger, metrics
 from spooky.monitoring import background_handler
+from spooky.observability import logger, metrics
 from spooky.services.health import check_database
 
 

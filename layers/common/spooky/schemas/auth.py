@@ -12,13 +12,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spooky.schemas.common import Email, Schema
+from spooky.schemas.common import Email, Schema, documented
 from spooky.schemas.users import NewUser, UserChanges, UserOut
 
 # Redirect targets: checked against the trusted origins by the services (spooky.auth.origin).
 RedirectTarget = Annotated[str, Field(max_length=2048)]
 # An email as typed at sign-in: checked (INVALID_EMAIL) and normalised by the service.
-TypedEmail = Annotated[str, Field(max_length=320)]
+TypedEmail = Annotated[str, Field(max_length=320), documented(format="email")]
 # Tokens from links, cookies or listings; never longer than a signed session token.
 TokenText = Annotated[str, Field(min_length=1, max_length=512)]
 

@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from spooky.errors import FieldError, ValidationFailed
 
@@ -61,14 +61,35 @@ def _at_most(limit: int) -> AfterValidator:
     return AfterValidator(check)
 
 
-Email = Annotated[str, AfterValidator(_clean_text), AfterValidator(normalize_email)]
+def documented(**json_schema: Any) -> Any:
+    """What the validators above enforce, said in the OpenAPI document (it does not validate anything)."""
+    return Field(json_schema_extra=json_schema)
+
+
+Email = Annotated[
+    str,
+    AfterValidator(_clean_text),
+    AfterValidator(normalize_email),
+    documented(format="email", maxLength=EMAIL_MAX_LENGTH),
+]
 # A required, trimmed, non-empty name of at most 255 characters (User.name, Post.name).
 RequiredName = Annotated[
-    str, AfterValidator(_clean_text), AfterValidator(_non_blank), _at_most(NAME_MAX_LENGTH)
+    str,
+    AfterValidator(_clean_text),
+    AfterValidator(_non_blank),
+    _at_most(NAME_MAX_LENGTH),
+    documented(minLength=1, maxLength=NAME_MAX_LENGTH),
 ]
-OptionalName = Annotated[str, AfterValidator(_clean_text), _at_most(NAME_MAX_LENGTH)]
-ImageUrl = Annotated[str, AfterValidator(_clean_text), _at_most(2048)]
-PostContent = Annotated[str, AfterValidator(_clean_text), _at_most(POST_CONTENT_MAX_LENGTH)]
+OptionalName = Annotated[
+    str, AfterValidator(_clean_text), _at_most(NAME_MAX_LENGTH), documented(maxLength=NAME_MAX_LENGTH)
+]
+ImageUrl = Annotated[str, AfterValidator(_clean_text), _at_most(2048), documented(maxLength=2048)]
+PostContent = Annotated[
+    str,
+    AfterValidator(_clean_text),
+    _at_most(POST_CONTENT_MAX_LENGTH),
+    documented(maxLength=POST_CONTENT_MAX_LENGTH),
+]
 
 
 class Schema(BaseModel):

@@ -6,12 +6,15 @@ from spooky.errors import BadRequest
 from spooky.models.app import UserModel
 from spooky.repositories import users as user_repository
 from spooky.schemas.auth import UpdateUserBody
+from spooky.schemas.users import UserChanges
 
 
 def update_user(user_id: str, changes: UpdateUserBody) -> UserModel:
     """Apply name/image/firstName/lastName changes; email is immutable here, as in Better Auth."""
     if changes.email is not None:
         raise BadRequest("Email can not be updated", code="EMAIL_CAN_NOT_BE_UPDATED")
-    if not changes.model_fields_set:
+    # "email": null asks for nothing (Better Auth ignores it too): only profile fields go on.
+    profile = UserChanges.model_validate(changes.model_dump(exclude={"email"}, exclude_unset=True))
+    if not profile.model_fields_set:
         raise BadRequest("No fields to update", code="NO_FIELDS_TO_UPDATE")
-    return user_repository.update_user(user_id, changes)
+    return user_repository.update_user(user_id, profile)
