@@ -1,0 +1,84 @@
+"""The DynamoDB permissions template.yaml grants each function, read from its IAM policy statements."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from devtools.template import resources, table_definitions
+
+_INDEX_ARN = re.compile(r"^\$\{(\w+)\.Arn\}/index/([\w*-]+)$")
+
+
+@dataclass(frozen=True)
+class Grant:
+    action: str  # e.g. dynamodb:Query
+    table: str  # logical id in template.yaml
+    index: str | None  # None: the table itself; "*": every index
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _table_resource(resource: Any) -> tuple[str, str | None] | None:
+    """(table, index) for a table or index ARN reference, None for anything else (backups, "*")."""
+    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+        name, attribute = resource["Fn::GetAtt"]
+        return (name, None) if attribute == "Arn" else None
+    if isinstance(resource, dict) and isinstance(resource.get("Fn::Sub"), str):
+        match = _INDEX_ARN.match(resource["Fn::Sub"])
+        return (match.group(1), match.group(2)) if match else None
+    return None
+
+
+def policy_statements(function: str) -> list[dict[str, Any]]:
+    policies = resources("AWS::Serverless::Function")[function]["Properties"].get("Policies", [])
+    return [
+        statement
+        for policy in _listed(policies)
+        if isinstance(policy, dict)
+        for statement in _listed(policy.get("Statement", []))
+    ]
+
+
+def policy_templates(function: str) -> list[str]:
+    """Names of the SAM policy templates a function uses (e.g. SESCrudPolicy)."""
+    policies = resources("AWS::Serverless::Function")[function]["Properties"].get("Policies", [])
+    return [
+        name
+        for policy in _listed(policies)
+        if isinstance(policy, dict)
+        for name in policy
+        if name != "Statement" and name != "Version"
+    ]
+
+
+def dynamodb_grants(function: str) -> set[Grant]:
+    tables = set(table_definitions())
+    grants: set[Grant] = set()
+    for statement in policy_statements(function):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = [action for action in _listed(statement["Action"]) if action.startswith("dynamodb:")]
+        for resource in _listed(statement["Resource"]):
+            target = _table_resource(resource)
+            if target is not None and target[0] in tables:
+                grants.update(Grant(action, target[0], target[1]) for action in actions)
+    return grants
+
+
+def allows(grants: set[Grant], action: str, table: str, index: str | None) -> bool:
+    return any(
+        grant.action == action and grant.table == table and grant.index in {index, "*" if index else None}
+        for grant in grants
+    )
+
+
+def logical_table(table_name: str) -> str | None:
+    """The template table a physical name belongs to (tests prefix names: ``t<id>-AppTable``)."""
+    for logical_id in table_definitions():
+        if table_name == logical_id or table_name.endswith(f"-{logical_id}"):
+            return logical_id
+    return None
