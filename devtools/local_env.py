@@ -153,6 +153,7 @@ def local_environment(
             "EMAIL_TRANSPORT": "outbox",
             "TRUSTED_ORIGINS": ",".join(dict.fromkeys(origin for origin in origins if origin)),
             "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
+            "POWERTOOLS_METRICS_DISABLED": "true",  # EMF lines would flood the console; CloudWatch only
             "POWERTOOLS_SERVICE_NAME": environment.get("POWERTOOLS_SERVICE_NAME", "spooky-api"),
             "POWERTOOLS_METRICS_NAMESPACE": environment.get("POWERTOOLS_METRICS_NAMESPACE", "SpookyMvp"),
             "AWS_SAM_LOCAL": "true",
