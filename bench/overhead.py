@@ -1,0 +1,261 @@
+"""Benchmark 4: warm latency of the main endpoints in-process, next to bare boto3 sending the same requests.
+
+Each endpoint is also timed one layer down at a time (service, then repository), so that the gap to bare
+boto3 is split into what the handler stack (Powertools resolver, validation, logging, metrics), the
+service (pydantic models) and the repository (PynamoDB) add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.api import Request, invoke, new_actor, route
+from bench.harness import Harness
+from bench.measure import Timing, measured, watch
+from bench.report import Cell, Section, Target
+from bench.scenarios import POST_CONTENT
+from spooky.clock import utcnow
+from spooky.ids import new_id
+from spooky.models import keys
+from spooky.pagination import DEFAULT_PAGE_SIZE
+from spooky.repositories import posts as post_repository
+from spooky.repositories import users as user_repository
+from spooky.schemas.posts import NewPost
+from spooky.services import posts as post_service
+from spooky.services import users as user_service
+
+RATIO_TARGET = 1.3
+WARM_UP = 5
+Action = Callable[[], object]
+
+
+@dataclass(frozen=True)
+class Layers:
+    """One endpoint, callable at each layer, and its bare boto3 twin."""
+
+    name: str
+    handler: Action
+    service: Action
+    repository: Action
+    bare: Callable[[Any], object]  # takes the boto3 client
+
+
+def _query_user_posts(client: Any, table: str, user_id: str, limit: int) -> object:
+    return client.query(
+        TableName=table,
+        IndexName="UserPosts",
+        KeyConditionExpression="gsi1pk = :pk AND gsi1sk BETWEEN :first AND :last",
+        ExpressionAttributeValues={
+            ":pk": {"S": keys.user_pk(user_id)},
+            ":first": {"S": keys.POST_PREFIX},
+            ":last": {"S": keys.PROFILE_SK},
+        },
+        ScanIndexForward=False,
+        Limit=limit,
+        ReturnConsumedCapacity="INDEXES",
+    )
+
+
+def _put_post(client: Any, table: str, author_id: str) -> object:
+    """The create-post transaction, written out by hand: author update + post put, both conditional."""
+    post_id, now = new_id(), utcnow()
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
+    item = {
+        "pk": {"S": keys.post_pk(post_id)},
+        "sk": {"S": keys.POST_SK},
+        "id": {"S": post_id},
+        "name": {"S": "Harvest moon"},
+        "content": {"S": POST_CONTENT},
+        "createdById": {"S": author_id},
+        "createdAt": {"S": stamp},
+        "updatedAt": {"S": stamp},
+        "version": {"N": "1"},
+        "gsi1pk": {"S": keys.user_pk(author_id)},
+        "gsi1sk": {"S": keys.user_post_sk(now, post_id)},
+        "gsi2pk": {"S": keys.timeline_pk("POSTS", keys.shard_of(post_id))},
+        "gsi2sk": {"S": keys.timeline_sk(now, post_id)},
+    }
+    user_pk, profile_sk = keys.user_pk(author_id), keys.PROFILE_SK
+    return client.transact_write_items(
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": table,
+                    "Key": {"pk": {"S": user_pk}, "sk": {"S": profile_sk}},
+                    "UpdateExpression": "SET updatedAt = :now ADD version :one, postCount :one",
+                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(deletedAt)",
+                    "ExpressionAttributeValues": {":now": {"S": stamp}, ":one": {"N": "1"}},
+                }
+            },
+            {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
+        ],
+        ReturnConsumedCapacity="INDEXES",
+    )
+
+
+def _endpoints(h: Harness) -> list[Layers]:
+    table = h.table_names["AppTable"]
+    author = h.dataset.prolific_author
+    post_id = h.dataset.posts[len(h.dataset.posts) // 2].id
+    actor = new_actor()
+    create_route = route("POST", "/posts")
+    create_request = actor.signed_in(create_route, body={"name": "Harvest moon", "content": POST_CONTENT})
+    new_post = NewPost(name="Harvest moon", content=POST_CONTENT)
+    profile_route, posts_route, post_route = (
+        route("GET", "/users/{userId}"),
+        route("GET", "/users/{userId}/posts"),
+        route("GET", "/posts/{postId}"),
+    )
+    return [
+        Layers(
+            "GET /users/{userId}",
+            lambda: invoke(profile_route, Request(path_parameters={"userId": author})),
+            lambda: user_service.profile(author),
+            lambda: user_repository.get_profile(author),
+            lambda client: _query_user_posts(client, table, author, 11),
+        ),
+        Layers(
+            "GET /users/{userId}/posts",
+            lambda: invoke(posts_route, Request(path_parameters={"userId": author})),
+            lambda: post_service.list_user_posts(author, None, DEFAULT_PAGE_SIZE),
+            lambda: post_repository.list_user_posts(author, None, DEFAULT_PAGE_SIZE),
+            lambda client: _query_user_posts(client, table, author, DEFAULT_PAGE_SIZE + 2),
+        ),
+        Layers(
+            "GET /posts/{postId}",
+            lambda: invoke(post_route, Request(path_parameters={"postId": post_id})),
+            lambda: post_service.get_post(post_id),
+            lambda: post_repository.get_post(post_id),
+            lambda client: client.get_item(
+                TableName=table,
+                Key={"pk": {"S": keys.post_pk(post_id)}, "sk": {"S": keys.POST_SK}},
+                ReturnConsumedCapacity="TOTAL",
+            ),
+        ),
+        Layers(
+            "POST /posts",
+            lambda: invoke(create_route, create_request),
+            lambda: post_service.create_post(actor.user_id, new_post),
+            lambda: post_repository.create_post(actor.user_id, new_post),
+            lambda client: _put_post(client, table, actor.user_id),
+        ),
+    ]
+
+
+def _interleaved(actions: dict[str, Action], repeats: int) -> dict[str, Timing]:
+    """Time every action ``repeats`` times, round-robin, so that drift and noise hit all of them alike."""
+    import time
+
+    for action in actions.values():
+        for _ in range(WARM_UP):
+            action()
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeats):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: Timing(tuple(values)) for name, values in samples.items()}
+
+
+def _same_requests(endpoint: Layers, h: Harness) -> str:
+    """Both sides' DynamoDB requests and capacity, from one observed call each."""
+    observed_client = h.client()
+    watch(observed_client)
+    with measured() as handler_cost:
+        endpoint.handler()
+    with measured() as bare_cost:
+        endpoint.bare(observed_client)
+    ours, theirs = handler_cost[0], bare_cost[0]
+    same = (
+        ours.operations == theirs.operations
+        and ours.read_units + ours.write_units == theirs.read_units + theirs.write_units
+    )
+    summary = f"{ours.operations} ({ours.read_units + ours.write_units:g} CU)"
+    return summary if same else f"handler {summary} vs bare {theirs.operations}"
+
+
+def run(h: Harness) -> Section:
+    section = Section(
+        "4. Handler overhead (warm)",
+        f"Median and p99 of {h.mode.repeats} warm calls each, interleaved round-robin after {WARM_UP} "
+        "warm-up calls: the handler invoked in-process with an API Gateway event (the authorizer is not "
+        "part of it), the service and repository functions it calls, and a bare boto3 client sending the "
+        "same DynamoDB request(s) to the same DynamoDB Local.",
+        (
+            "endpoint",
+            "DynamoDB requests (both sides)",
+            "handler ms (p50 / p99)",
+            "service ms",
+            "repository ms",
+            "bare boto3 ms (p50 / p99)",
+            "handler ÷ bare",
+            "target ≤ 1.3x",
+        ),
+    )
+    bare_client = h.client()
+    ratios: dict[str, float] = {}
+    for endpoint in _endpoints(h):
+        requests = _same_requests(endpoint, h)
+        timings = _interleaved(
+            {
+                "handler": endpoint.handler,
+                "service": endpoint.service,
+                "repository": endpoint.repository,
+                "bare": lambda e=endpoint: e.bare(bare_client),  # type: ignore[misc]
+            },
+            h.mode.repeats,
+        )
+        ratio = timings["handler"].median / timings["bare"].median
+        ratios[endpoint.name] = ratio
+        section.rows.append(_row(endpoint.name, requests, timings, ratio))
+        if ratio > RATIO_TARGET:
+            section.targets.append(_gap(endpoint.name, timings, ratio))
+    met = sum(1 for ratio in ratios.values() if ratio <= RATIO_TARGET)
+    section.targets.insert(
+        0,
+        Target(
+            f"warm handler ≤ {RATIO_TARGET}x bare boto3",
+            met == len(ratios),
+            f"{met} of {len(ratios)} endpoints",
+        ),
+    )
+    return section
+
+
+def _row(name: str, requests: str, timings: dict[str, Timing], ratio: float) -> list[Cell]:
+    handler, bare = timings["handler"], timings["bare"]
+    return [
+        name,
+        requests,
+        f"{handler.median:.2f} / {handler.p99:.2f}",
+        f"{timings['service'].median:.2f}",
+        f"{timings['repository'].median:.2f}",
+        f"{bare.median:.2f} / {bare.p99:.2f}",
+        f"{ratio:.2f}",
+        "met" if ratio <= RATIO_TARGET else "gap",
+    ]
+
+
+def _gap(name: str, timings: dict[str, Timing], ratio: float) -> Target:
+    handler, service, repository, bare = (
+        timings[k].median for k in ("handler", "service", "repository", "bare")
+    )
+    parts = {
+        "handler stack (Powertools resolver, request/response validation, logger, metrics)": handler
+        - service,
+        "service (pydantic output models)": service - repository,
+        "repository (PynamoDB requests and item deserialisation)": repository - bare,
+    }
+    heaviest = max(parts, key=lambda part: parts[part])
+    return Target(
+        f"{name}: ≤ {RATIO_TARGET}x bare boto3",
+        False,
+        f"{ratio:.2f}x ({handler:.2f} vs {bare:.2f} ms)",
+        "time above bare boto3: " + ", ".join(f"{part} {ms:+.2f} ms" for part, ms in parts.items()),
+        f"start with the largest share, the {heaviest.split(' (')[0]}: profile it (cProfile) and cut "
+        "per-call work",
+        detail=True,
+    )

@@ -1,0 +1,87 @@
+"""`python -m bench.run [--quick] [--only NAMES] [--output PATH]`: run the benchmarks, print their tables.
+
+A full run also writes every table to docs/performance.md; a quick run (what CI runs to keep the
+benchmarks working) uses a small data set and few samples and writes only where --output says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from collections.abc import Callable
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from bench import cold_start, endpoints, overhead, pagination, throughput
+from bench.harness import FULL, QUICK, Harness, harness, machine
+from bench.report import Section, document, write
+from devtools.local_env import configure_logging
+from devtools.template import ROOT
+
+Benchmark = Callable[[Harness], Section | list[Section]]
+BENCHMARKS: dict[str, Benchmark] = {
+    "endpoints": endpoints.run,
+    "pagination": pagination.run,
+    "cold_start": cold_start.run,
+    "overhead": overhead.run,
+    "throughput": throughput.run,
+}
+DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Run the performance benchmarks on DynamoDB Local")
+    parser.add_argument("--quick", action="store_true", help="small data set and few samples (CI)")
+    parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
+    parser.add_argument(
+        "--output", type=Path, help="Markdown report (default: docs/performance.md on full runs)"
+    )
+    args = parser.parse_args(argv)
+    chosen = args.only.split(",") if args.only else list(BENCHMARKS)
+    unknown = set(chosen) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    args.chosen = chosen
+    if args.output is None and not args.quick and not args.only:
+        args.output = DEFAULT_OUTPUT
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    configure_logging()
+    mode = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    host = machine()  # before the run: its load average shows what else the machine was doing
+    sections: list[Section] = []
+    print(f"Seeding DynamoDB Local ({mode.name} mode) ...", file=sys.stderr, flush=True)
+    with harness(mode) as h:
+        print(f"Seeded in {h.seed_seconds:.0f} s: {h.dataset.describe()}", file=sys.stderr, flush=True)
+        for name in args.chosen:
+            print(f"Running {name} ...", file=sys.stderr, flush=True)
+            # Handlers print their metrics (EMF) to stdout, as in Lambda: stdout carries the tables only.
+            with redirect_stdout(io.StringIO()):
+                result = BENCHMARKS[name](h)
+            for section in result if isinstance(result, list) else [result]:
+                sections.append(section)
+                print(section.markdown(), flush=True)
+        dataset = h.dataset.describe()
+    if args.output:
+        text = document(
+            sections,
+            mode=mode.name,
+            machine=host,
+            dataset=dataset,
+            duration_s=time.perf_counter() - started,
+        )
+        write(args.output, text)
+        print(f"Wrote {args.output}", file=sys.stderr)
+    gaps = [t for s in sections for t in s.targets if t.status == "gap"]
+    print(f"{len(gaps)} target(s) with a gap (see the tables).", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
