@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.errors import AlreadyExists, Conflict, FieldError, ValidationFailed
 from spooky.settings import get_settings
@@ -42,6 +43,11 @@ class IdempotencyKeyReused(AlreadyExists):
 def _store(table_name: str, endpoint_url: str | None, region: str) -> DynamoDBPersistenceLayer:
     client = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region)
     return DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
+
+
+def use_lambda_context(context: LambdaContext) -> None:
+    """Lets Powertools expire an in-progress record when this invocation runs out of time."""
+    _CONFIG.register_lambda_context(context)
 
 
 def _checked_key(key: str) -> str:
