@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 export PYTHONPATH := layers/common:.
 
-.PHONY: setup api invoke test lint typecheck template unit integration build openapi bench clean migrate-status migrate-up
+.PHONY: setup api invoke test lint typecheck template unit integration build openapi bench clean migrate-status migrate-up dynamodb
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -63,3 +63,7 @@ migrate-up: setup
 
 clean:
 	rm -rf .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
+
+## Only DynamoDB Local with the template's tables (port 8000, data in .local/dynamodb).
+dynamodb: setup
+	$(PY) -m devtools.dynamodb_local $(ARGS)
