@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 export PYTHONPATH := layers/common:.
 
-.PHONY: setup api invoke test lint typecheck template unit integration build openapi bench clean migrate-status migrate-up dynamodb
+.PHONY: setup api invoke test lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
 
 setup: $(VENV)/.installed node_modules/.installed
 
