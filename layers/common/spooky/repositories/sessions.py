@@ -95,8 +95,9 @@ def extend_session(token: str, expires_at: datetime) -> SessionModel | None:
     return session
 
 
-def list_sessions(user_id: str) -> list[SessionModel]:
-    """The user's active sessions, oldest first (UserSessions index: eventually consistent)."""
+def _user_sessions(user_id: str) -> list[SessionModel]:
+    """Every session item of the user, expired ones included, oldest first (one Query of UserSessions,
+    an index: eventually consistent)."""
     page = query_once(
         SessionModel,
         keys.user_pk(user_id),
@@ -104,9 +105,13 @@ def list_sessions(user_id: str) -> list[SessionModel]:
         limit=MAX_SESSIONS_PER_USER,
         newest_first=False,
     )
+    return [SessionModel.from_raw_data(raw) for raw in page.items]
+
+
+def list_sessions(user_id: str) -> list[SessionModel]:
+    """The user's active sessions, oldest first."""
     now = utcnow()
-    sessions = [SessionModel.from_raw_data(raw) for raw in page.items]
-    return [session for session in sessions if _is_active(session, now)]
+    return [session for session in _user_sessions(user_id) if _is_active(session, now)]
 
 
 def delete_session(token: str) -> bool:
@@ -122,14 +127,7 @@ def delete_session(token: str) -> bool:
 
 def delete_sessions(user_id: str, keep_session_id: str | None = None) -> int:
     """Revoke every session of the user (but ``keep_session_id``); returns how many were revoked."""
-    page = query_once(
-        SessionModel,
-        keys.user_pk(user_id),
-        index_name="UserSessions",
-        limit=MAX_SESSIONS_PER_USER,
-        newest_first=False,
-    )
-    doomed = [SessionModel.from_raw_data(raw) for raw in page.items if raw["id"]["S"] != keep_session_id]
+    doomed = [session for session in _user_sessions(user_id) if session.id != keep_session_id]
     if doomed:
         batch_write(SessionModel, deletes=doomed)
     return len(doomed)

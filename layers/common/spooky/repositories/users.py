@@ -182,27 +182,16 @@ def live_user_condition() -> Condition:
     return condition
 
 
-def update_user(user_id: str, changes: UserChanges) -> UserModel:
-    """Apply profile changes; returns the updated user (UpdateItem with ReturnValues=ALL_NEW)."""
-    user = UserModel(*UserModel.key(user_id))
-    try:
-        user.update(user_update_actions(changes, utcnow()), condition=live_user_condition())
-    except UpdateError as error:
-        if is_condition_failure(error):
-            raise NotFound("User not found") from None
-        raise
-    return user
+def _update_live_user(user_id: str, actions: list[Action]) -> UserModel:
+    """One UpdateItem on a live user (ReturnValues=ALL_NEW); NotFound if it is missing or deleted.
 
-
-def mark_email_verified(user_id: str) -> UserModel:
+    Every action list ends with the bookkeeping of every user write: updatedAt and version.
+    """
+    now = utcnow()
     user = UserModel(*UserModel.key(user_id))
     try:
         user.update(
-            [
-                UserModel.email_verified.set(True),
-                UserModel.updated_at.set(utcnow()),
-                UserModel.version.add(1),
-            ],
+            [*actions, UserModel.updated_at.set(now), UserModel.version.add(1)],
             condition=live_user_condition(),
         )
     except UpdateError as error:
@@ -210,6 +199,15 @@ def mark_email_verified(user_id: str) -> UserModel:
             raise NotFound("User not found") from None
         raise
     return user
+
+
+def update_user(user_id: str, changes: UserChanges) -> UserModel:
+    """Apply profile changes; returns the updated user."""
+    return _update_live_user(user_id, _changes_to_actions(changes))
+
+
+def mark_email_verified(user_id: str) -> UserModel:
+    return _update_live_user(user_id, [UserModel.email_verified.set(True)])
 
 
 def soft_delete_user(user_id: str) -> datetime:
@@ -218,25 +216,17 @@ def soft_delete_user(user_id: str) -> datetime:
     Returns the deletion time. Removing the index keys takes the profile out of both indexes.
     """
     now = utcnow()
-    user = UserModel(*UserModel.key(user_id))
-    try:
-        user.update(
-            [
-                UserModel.deleted_at.set(now),
-                UserModel.ttl.set(now + DELETION_GRACE),
-                UserModel.updated_at.set(now),
-                UserModel.version.add(1),
-                UserModel.gsi1pk.remove(),
-                UserModel.gsi1sk.remove(),
-                UserModel.gsi2pk.remove(),
-                UserModel.gsi2sk.remove(),
-            ],
-            condition=live_user_condition(),
-        )
-    except UpdateError as error:
-        if is_condition_failure(error):
-            raise NotFound("User not found") from None
-        raise
+    _update_live_user(
+        user_id,
+        [
+            UserModel.deleted_at.set(now),
+            UserModel.ttl.set(now + DELETION_GRACE),
+            UserModel.gsi1pk.remove(),
+            UserModel.gsi1sk.remove(),
+            UserModel.gsi2pk.remove(),
+            UserModel.gsi2sk.remove(),
+        ],
+    )
     return now
 
 
