@@ -185,15 +185,12 @@ def live_user_condition() -> Condition:
 def _update_live_user(user_id: str, actions: list[Action]) -> UserModel:
     """One UpdateItem on a live user (ReturnValues=ALL_NEW); NotFound if it is missing or deleted.
 
-    Every action list ends with the bookkeeping of every user write: updatedAt and version.
+    The bookkeeping of every user write (updatedAt, version) is added here.
     """
     now = utcnow()
     user = UserModel(*UserModel.key(user_id))
     try:
-        user.update(
-            [*actions, UserModel.updated_at.set(now), UserModel.version.add(1)],
-            condition=live_user_condition(),
-        )
+        user.update([*actions, *user_update_actions(None, now)], condition=live_user_condition())
     except UpdateError as error:
         if is_condition_failure(error):
             raise NotFound("User not found") from None
