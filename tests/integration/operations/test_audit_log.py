@@ -18,6 +18,7 @@ from spooky.repositories import posts, sessions, users
 from spooky.repositories.audit import history
 from spooky.schemas.posts import NewPost, PostChanges
 from spooky.schemas.users import NewUser, UserChanges
+from tests.api_client import call
 from tests.integration.conftest import LocalDynamo
 from tests.integration.operations.streams import TableStream, lambda_event
 
@@ -124,3 +125,21 @@ def test_operators_read_an_entitys_trail(
     assert [line["action"] for line in lines] == ["create", "update"]
     assert lines[1]["changedFields"] == ["firstName", "updatedAt", "version"]
     assert lines[1]["after"]["firstName"] == "Wednesday"
+
+
+def test_a_change_made_through_the_api_names_its_actor_and_request(
+    streams: Streams, fresh_tables: dict[str, str]
+) -> None:
+    author = users.create_user(NewUser(name="Wednesday", email=f"w-{new_id()}@example.com"), None)
+    post_id = call("POST", "/posts", user_id=author.id, body={"name": "draft"}).body["id"]
+    edited = call("PATCH", f"/posts/{post_id}", user_id=author.id, body={"name": "final"})
+    assert edited.status == 200
+
+    streams.deliver()
+
+    edit = next(record for record in history("post", post_id) if record.action == "update")
+    assert edit.actor == author.id
+    assert edit.request_id
+    create = next(record for record in history("post", post_id) if record.action == "create")
+    assert create.actor == author.id
+    assert create.request_id != edit.request_id

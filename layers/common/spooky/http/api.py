@@ -17,6 +17,7 @@ from spooky.auth.cookies import header
 from spooky.auth.origin import check_request_origin
 from spooky.http.errors import register_error_handlers
 from spooky.observability import entry_point
+from spooky.request_context import acting
 from spooky.settings import get_settings
 
 # Far above any valid body (a post is at most ~80 KB of text), far below API Gateway's 10 MB.
@@ -121,6 +122,9 @@ def lambda_handler(app: APIGatewayRestResolver) -> Handler:
 
     @instrumented
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return _with_security_headers(_unreadable(event) or app.resolve(event, context))
+        request = event.get("requestContext") or {}
+        actor = (request.get("authorizer") or {}).get("userId")
+        with acting(actor, request.get("requestId")):
+            return _with_security_headers(_unreadable(event) or app.resolve(event, context))
 
     return handler

@@ -56,3 +56,6 @@ class KeyedModel(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+    # Who wrote the item last, in which API request (spooky.request_context): read by the audit log.
+    actor_id = UnicodeAttribute(attr_name="actorId", null=True)
+    request_id = UnicodeAttribute(attr_name="requestId", null=True)

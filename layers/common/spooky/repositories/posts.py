@@ -20,6 +20,7 @@ from spooky.pagination import Page, decode_cursor, encode_cursor
 from spooky.repositories._query import as_start_key, key_of, query_once
 from spooky.repositories.timeline import timeline_page
 from spooky.repositories.users import DELETION_GRACE, get_users, live_user_condition, user_update_actions
+from spooky.request_context import stamp, stamp_actions
 from spooky.schemas.posts import NewPost, PostChanges
 from spooky.schemas.users import AuthorOut, UserChanges
 
@@ -47,7 +48,7 @@ def _is_live(post: PostModel) -> bool:
 
 def new_post_item(author_id: str, post: NewPost, now: datetime) -> PostModel:
     post_id = new_id()
-    return PostModel(
+    item = PostModel(
         *PostModel.key(post_id),
         id=post_id,
         name=post.name,
@@ -61,6 +62,7 @@ def new_post_item(author_id: str, post: NewPost, now: datetime) -> PostModel:
         gsi2pk=keys.timeline_pk("POSTS", keys.shard_of(post_id)),
         gsi2sk=keys.timeline_sk(now, post_id),
     )
+    return stamp(item)
 
 
 def create_post(
@@ -189,7 +191,7 @@ def update_post(
 ) -> PostModel:
     """Edit a post; with ``expected_version`` the edit only applies to that version (If-Match)."""
     fields = changes.model_dump(exclude_unset=True)
-    actions: list[Action] = [PostModel.updated_at.set(utcnow()), PostModel.version.add(1)]
+    actions: list[Action] = [PostModel.updated_at.set(utcnow()), PostModel.version.add(1), *stamp_actions()]
     if "name" in fields and fields["name"] is not None:
         actions.append(PostModel.name.set(fields["name"]))
     if "content" in fields:
@@ -223,6 +225,7 @@ def delete_post(post_id: str, author_id: str, expected_version: int | None) -> N
                 PostModel.updated_at.set(now),
                 PostModel.ttl.set(now + DELETION_GRACE),
                 PostModel.version.add(1),
+                *stamp_actions(),
                 PostModel.gsi1pk.remove(),
                 PostModel.gsi1sk.remove(),
                 PostModel.gsi2pk.remove(),

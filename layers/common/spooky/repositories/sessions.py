@@ -17,6 +17,7 @@ from spooky.models.app import UserModel
 from spooky.models.auth import SessionModel
 from spooky.repositories._query import query_once
 from spooky.repositories.users import live_user_condition
+from spooky.request_context import stamp, stamp_actions
 
 # A user has at most this many sessions listed or revoked per request (Better Auth has no cap;
 # one Query page of small items stays a single request).
@@ -52,6 +53,7 @@ def create_session(
         gsi1pk=keys.user_pk(user_id),
         gsi1sk=keys.user_sessions_sk(now, session_id),
     )
+    stamp(session)
 
     def build(tx: Transaction) -> None:
         tx.check("user", UserModel, *UserModel.key(user_id), condition=live_user_condition())
@@ -85,6 +87,7 @@ def extend_session(token: str, expires_at: datetime) -> SessionModel | None:
                 SessionModel.expires_at.set(expires_at),
                 SessionModel.ttl.set(expires_at),
                 SessionModel.updated_at.set(now),
+                *stamp_actions(),
             ],
             condition=SessionModel.pk.exists() & (SessionModel.expires_at > now),
         )

@@ -20,6 +20,7 @@ from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserMode
 from spooky.pagination import Page
 from spooky.repositories._query import query_once
 from spooky.repositories.timeline import timeline_page
+from spooky.request_context import stamp, stamp_actions
 from spooky.schemas.users import NewUser, UserChanges
 
 CREDENTIAL_PROVIDER = "credential"
@@ -38,7 +39,7 @@ def _is_live(user: UserModel) -> bool:
 
 def new_user_item(user: NewUser, now: datetime) -> UserModel:
     user_id = new_id()
-    return UserModel(
+    item = UserModel(
         *UserModel.key(user_id),
         id=user_id,
         name=user.name,
@@ -56,6 +57,7 @@ def new_user_item(user: NewUser, now: datetime) -> UserModel:
         gsi2pk=keys.timeline_pk("USERS", keys.shard_of(user_id)),
         gsi2sk=keys.timeline_sk(now, user_id),
     )
+    return stamp(item)
 
 
 def create_user(user: NewUser, password_hash: str | None, *, request_token: str | None = None) -> UserModel:
@@ -65,7 +67,7 @@ def create_user(user: NewUser, password_hash: str | None, *, request_token: str 
     """
     now = utcnow()
     item = new_user_item(user, now)
-    claim = EmailClaimModel(*EmailClaimModel.key(user.email), user_id=item.id, created_at=now)
+    claim = stamp(EmailClaimModel(*EmailClaimModel.key(user.email), user_id=item.id, created_at=now))
     account = AccountModel(
         *AccountModel.key(item.id, CREDENTIAL_PROVIDER, item.id),
         id=new_id(),
@@ -76,6 +78,7 @@ def create_user(user: NewUser, password_hash: str | None, *, request_token: str 
         created_at=now,
         updated_at=now,
     )
+    stamp(account)
 
     def build(tx: Transaction) -> None:
         tx.put("email", claim, condition=EmailClaimModel.pk.does_not_exist())
@@ -133,7 +136,7 @@ def get_credential(user_id: str) -> AccountModel | None:
 def set_password(user_id: str, password_hash: str) -> None:
     account = AccountModel(*AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id))
     account.update(
-        [AccountModel.password.set(password_hash), AccountModel.updated_at.set(utcnow())],
+        [AccountModel.password.set(password_hash), AccountModel.updated_at.set(utcnow()), *stamp_actions()],
         condition=AccountModel.pk.exists(),
     )
 
@@ -174,7 +177,7 @@ def _changes_to_actions(changes: UserChanges) -> list[Action]:
 def user_update_actions(changes: UserChanges | None, now: datetime) -> list[Action]:
     """SET/REMOVE actions for a profile change, plus the bookkeeping every user write does."""
     actions = _changes_to_actions(changes) if changes else []
-    return [*actions, UserModel.updated_at.set(now), UserModel.version.add(1)]
+    return [*actions, UserModel.updated_at.set(now), UserModel.version.add(1), *stamp_actions()]
 
 
 def live_user_condition() -> Condition:
