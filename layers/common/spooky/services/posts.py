@@ -14,16 +14,7 @@ from spooky.services.ids import checked_id
 
 
 def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
-    return PostOut(
-        id=post.id,
-        name=post.name,
-        content=post.content,
-        created_by_id=post.created_by_id,
-        created_at=post.created_at,
-        updated_at=post.updated_at,
-        version=post.version,
-        created_by=author,
-    )
+    return PostOut.model_validate(post, from_attributes=True).model_copy(update={"created_by": author})
 
 
 def create_post(author_id: str, new_post: NewPost, idempotency_key: str | None = None) -> PostOut:

@@ -11,17 +11,7 @@ from spooky.services.posts import to_post_out
 
 
 def to_user_out(user: UserModel) -> UserOut:
-    return UserOut(
-        id=user.id,
-        name=user.name,
-        email=user.email,
-        email_verified=user.email_verified,
-        image=user.image,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        created_at=user.created_at,
-        updated_at=user.updated_at,
-    )
+    return UserOut.model_validate(user, from_attributes=True)
 
 
 def profile(user_id: str, post_limit: int = 10) -> Profile:
