@@ -122,7 +122,8 @@ def audit_record(record: DynamoDBRecord) -> AuditModel | None:
         sequence_number=record.dynamodb.sequence_number if record.dynamodb else None,
         source_table=changes.source_table(record),
         user_id=subject.user_id,
-        actor=changes.TTL_PRINCIPAL if ttl_expiry else _optional((after or before or {}).get("actorId")),
+        # A removal's old image names the item's last writer, not the remover: unknown then.
+        actor=changes.TTL_PRINCIPAL if ttl_expiry else _optional((after or {}).get("actorId")),
         request_id=_optional((after or {}).get("requestId")),
         changed_fields=changed_fields(before, after),
         before=redact(before) if before is not None else None,
