@@ -107,13 +107,14 @@ def _kind(pk: str, sk: str) -> type[KeyedModel] | None:
         keys.PROFILE_SK: UserModel,
         keys.EMAIL_SK: EmailClaimModel,
         keys.POST_SK: PostModel,
-        keys.SESSION_SK: SessionModel,
         keys.VERIFICATION_SK: VerificationModel,
     }
     if sk in by_sort_key:
         return by_sort_key[sk]
     if pk.startswith("USER#") and sk.startswith("ACCOUNT#"):
         return AccountModel
+    if pk.startswith("USER#") and sk.startswith(keys.SESSION_PREFIX):
+        return SessionModel
     if pk.startswith("RATE#"):
         return RateLimitModel
     return None
@@ -236,8 +237,8 @@ def _check_auth_items(items: _Items, report: Report) -> None:
             report.violations.append(f"{where} belongs to missing user {session.user_id}")
         elif user.deleted_at is not None and session.expires_at > now:
             report.violations.append(f"{where} is still active for deleted user {user.id}")
-        if session.gsi1pk != keys.user_pk(session.user_id):
-            report.violations.append(f"{where} is listed under {session.gsi1pk}")
+        if session.pk != keys.user_pk(session.user_id):
+            report.violations.append(f"{where} is stored under {session.pk}")
     for verification in items.verifications:
         if verification.value not in items.users:
             report.violations.append(

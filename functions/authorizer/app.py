@@ -1,7 +1,8 @@
 """Lambda REQUEST authorizer: the session cookie or bearer token of a request -> its user, or 401.
 
 No identity source and no caching (template.yaml): every request is checked with one strongly
-consistent GetItem, so a revoked or expired session is refused at once. The Allow policy covers
+consistent BatchGetItem of the session and its user, so a revoked or expired session, or a session
+of a deleted user, is refused at once. The Allow policy covers
 only the method being called and hands {userId, sessionId} to the function.
 """
 
@@ -14,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.auth.cookies import session_token
 from spooky.http.api import instrumented
-from spooky.services.auth.sessions import resolve_session
+from spooky.services.auth.sessions import authenticate
 
 # API Gateway answers 401 (the UNAUTHORIZED gateway response) for exactly this error message.
 UNAUTHORIZED = "Unauthorized"
@@ -36,7 +37,7 @@ def allow_policy(method_arn: str, user_id: str, session_id: str) -> dict[str, An
 @instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = APIGatewayAuthorizerRequestEvent(event)
-    session = resolve_session(session_token(request.get("headers")))
-    if session is None:
+    found = authenticate(session_token(request.get("headers")))
+    if found is None:
         raise Exception(UNAUTHORIZED)
-    return allow_policy(request.method_arn, session.user_id, session.id)
+    return allow_policy(request.method_arn, found.user.id, found.session.id)

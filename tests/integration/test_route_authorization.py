@@ -17,13 +17,13 @@ import pytest
 from devtools.template import routes
 from spooky.auth.cookies import SESSION_COOKIE
 from spooky.auth.passwords import hash_password
-from spooky.clock import utcnow
-from spooky.ids import new_id, new_token
-from spooky.repositories import posts, sessions, users
+from spooky.ids import new_id
+from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
-from spooky.services.auth.sessions import start_session
+from spooky.services.auth.sessions import end_session, start_session
 from tests.http_client import HttpClient
+from tests.integration.repositories.factories import open_session
 
 PASSWORD = "a long enough password"
 REFUSED = {
@@ -141,12 +141,10 @@ def client_for(identity: str, api: str, owner_id: str, other_id: str) -> HttpCli
         token = start_session(owner_id).token
         client.cookies[SESSION_COOKIE] = f"{token}.{'A' * 43}%3D"
     elif identity == "expired session":
-        token = new_token()
-        sessions.create_session(owner_id, token, utcnow() - timedelta(minutes=1))
-        client.bearer = token
+        client.bearer = open_session(owner_id, -timedelta(minutes=1)).value
     elif identity == "revoked session":
         token = start_session(owner_id).token
-        sessions.delete_session(token)
+        end_session(token)
         client.bearer = token
     elif identity == "deleted user":
         token = start_session(owner_id).token

@@ -52,11 +52,12 @@ def test_public_reads_are_read_only(function: str) -> None:
     assert not {grant.action for grant in dynamodb_grants(function)} & WRITES
 
 
-def test_the_authorizer_only_reads_sessions() -> None:
+def test_the_authorizer_only_reads_sessions_and_users() -> None:
     grants = dynamodb_grants("SessionAuthorizerFunction")
 
     assert {(grant.action, grant.table, grant.index) for grant in grants} == {
-        ("dynamodb:GetItem", "AuthTable", None)
+        ("dynamodb:BatchGetItem", "AuthTable", None),
+        ("dynamodb:BatchGetItem", "AppTable", None),
     }
 
 

@@ -12,7 +12,8 @@ import string
 
 from ulid import ULID
 
-_ULID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+ULID_LENGTH = 26
+_ULID_PATTERN = re.compile(rf"[0-9A-HJKMNP-TV-Z]{{{ULID_LENGTH}}}")
 _TOKEN_ALPHABET = string.ascii_letters + string.digits
 # 43 characters from a 62-letter alphabet carry 256 bits of entropy.
 _TOKEN_LENGTH = 43
@@ -23,7 +24,7 @@ def new_id() -> str:
 
 
 def is_valid_id(value: str) -> bool:
-    return bool(_ULID_PATTERN.match(value))
+    return bool(_ULID_PATTERN.fullmatch(value))
 
 
 def new_token(length: int = _TOKEN_LENGTH) -> str:

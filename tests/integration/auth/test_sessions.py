@@ -12,8 +12,8 @@ from devtools.events import authorizer_event, rest_event
 from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
 from spooky.auth.cookies import DONT_REMEMBER_COOKIE, SESSION_COOKIE, signed_cookie_value
+from spooky.auth.session_tokens import parse_session_token
 from spooky.clock import utcnow
-from spooky.models import keys
 from spooky.models.auth import SessionModel
 from tests.integration.auth.client import GATEWAY_UNAUTHORIZED, Browser
 from tests.integration.auth.conftest import Account, new_email, sign_in, sign_up
@@ -23,7 +23,9 @@ def _age_session(
     token: str, *, created_ago: timedelta | None = None, expires_in: timedelta | None = None
 ) -> None:
     """Move a session's clock, as if it had been opened or last refreshed earlier."""
-    session = SessionModel(keys.session_pk(token), keys.SESSION_SK)
+    parsed = parse_session_token(token)
+    assert parsed is not None
+    session = SessionModel(*SessionModel.key(parsed.user_id, parsed.session_id))
     actions = []
     if created_ago is not None:
         actions.append(SessionModel.created_at.set(utcnow() - created_ago))

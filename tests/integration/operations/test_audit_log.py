@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,9 +10,7 @@ import pytest
 from devtools import audit as audit_command
 from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
-from spooky.clock import utcnow
-from spooky.ids import new_id, new_token
-from spooky.models import keys
+from spooky.ids import new_id
 from spooky.repositories import posts, sessions, users
 from spooky.repositories.audit import history
 from spooky.schemas.posts import NewPost, PostChanges
@@ -21,6 +18,7 @@ from spooky.schemas.users import NewUser, UserChanges
 from tests.api_client import call
 from tests.integration.conftest import LocalDynamo
 from tests.integration.operations.streams import TableStream, lambda_event
+from tests.integration.repositories.factories import open_session
 
 OLD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$old-salt$old-password-hash"
 NEW_HASH = "$argon2id$v=19$m=65536,t=3,p=4$new-salt$new-password-hash"
@@ -68,8 +66,7 @@ def test_every_change_of_users_posts_sessions_and_accounts_is_audited_without_se
     post = posts.create_post(user.id, NewPost(name="Seance at midnight"))
     posts.update_post(post.id, user.id, PostChanges(content="Bring candles"), None)
     posts.delete_post(post.id, user.id, None)
-    token = new_token()
-    session = sessions.create_session(user.id, token, utcnow() + timedelta(days=7), ip_address="198.51.100.7")
+    token = open_session(user.id, ip_address="198.51.100.7")
     sessions.delete_session(token)
     users.soft_delete_user(user.id)
 
@@ -87,7 +84,7 @@ def test_every_change_of_users_posts_sessions_and_accounts_is_audited_without_se
     assert "lastName" in user_history[1].changed_fields
     assert user_history[2].changed_fields == ["postCount", "updatedAt", "version"]
     assert actions("post", post.id) == ["create", "update", "soft_delete"]
-    assert actions("session", session.id) == ["create", "delete"]
+    assert actions("session", token.session_id) == ["create", "delete"]
     credential = users.get_credential(user.id)
     assert credential is not None
     (account_created, password_changed) = history("account", credential.id)
@@ -96,7 +93,7 @@ def test_every_change_of_users_posts_sessions_and_accounts_is_audited_without_se
     assert {record.user_id for record in user_history + history("post", post.id)} == {user.id}
 
     stored = json.dumps(audit_items(fresh_tables, local_dynamo))
-    for secret in (OLD_HASH, NEW_HASH, token, keys.secret_hash(token)):
+    for secret in (OLD_HASH, NEW_HASH, token.value, token.hash):
         assert secret not in stored
 
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
-from spooky.clock import utcnow
-from spooky.ids import new_id, new_token
-from spooky.models import keys
+from spooky.ids import new_id
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
 from spooky.models.auth import SessionModel
-from spooky.repositories import posts, sessions, users
+from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from tests.integration.conftest import LocalDynamo
 from tests.integration.operations.streams import TableStream, as_ttl_deletion, lambda_event
+from tests.integration.repositories.factories import open_session
 
 
 def exists(model: Any, *key: str) -> bool:
@@ -39,8 +37,7 @@ def test_a_deleted_account_is_hidden_at_once_and_purged_after_the_grace_period(
     email = f"lurch-{new_id()}@example.com"
     user = users.create_user(NewUser(name="Lurch", email=email), "$argon2id$hash")
     post_ids = [posts.create_post(user.id, NewPost(name=f"You rang? {n}")).id for n in range(3)]
-    token = new_token()
-    sessions.create_session(user.id, token, utcnow() + timedelta(days=7))
+    token = open_session(user.id)
     neighbour = users.create_user(NewUser(name="Thing", email=f"thing-{new_id()}@example.com"), None)
     neighbours_post = posts.create_post(neighbour.id, NewPost(name="Handy tips")).id
     stream = TableStream(local_dynamo.endpoint, fresh_tables["AppTable"])
@@ -65,7 +62,7 @@ def test_a_deleted_account_is_hidden_at_once_and_purged_after_the_grace_period(
     assert not any(exists(PostModel, *PostModel.key(post_id)) for post_id in post_ids)
     assert not exists(AccountModel, *AccountModel.key(user.id, "credential", user.id))
     assert not exists(EmailClaimModel, *EmailClaimModel.key(email))
-    assert not exists(SessionModel, keys.session_pk(token), keys.SESSION_SK)
+    assert not exists(SessionModel, *SessionModel.key(user.id, token.session_id))
     assert posts.get_post(neighbours_post) is not None
     # The address is free again.
     assert users.create_user(NewUser(name="Lurch II", email=email), None).id != user.id

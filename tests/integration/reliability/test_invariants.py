@@ -6,16 +6,14 @@ does, one corruption of each kind, written behind the repositories' back.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from spooky.clock import utcnow
-from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
 from spooky.models.auth import SessionModel
-from spooky.repositories import posts, sessions, users
+from spooky.repositories import posts, users
 from spooky.repositories.users import CREDENTIAL_PROVIDER
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
+from tests.integration.repositories.factories import open_session
 from tests.invariants import check_invariants, dynamodb_client
 
 
@@ -24,7 +22,7 @@ def test_data_written_by_the_repositories_passes(fresh_tables: dict[str, str]) -
     kept, deleted = (posts.create_post(author.id, NewPost(name=name)) for name in ("kept", "deleted"))
     posts.delete_post(deleted.id, author.id, None)
     posts.update_post(kept.id, author.id, posts.PostChanges(content="edited"), 1)
-    sessions.create_session(author.id, "token-of-lurch", utcnow() + timedelta(days=1))
+    open_session(author.id)
     gone = users.create_user(NewUser(name="Cousin Itt", email="itt@example.com"), None)
     users.soft_delete_user(gone.id)
 
@@ -52,8 +50,8 @@ def test_every_kind_of_damage_is_reported(fresh_tables: dict[str, str]) -> None:
     EmailClaimModel(*EmailClaimModel.key("stray@example.com"), user_id=author.id, created_at=utcnow()).save()
     AccountModel(*AccountModel.key(unclaimed.id, CREDENTIAL_PROVIDER, unclaimed.id)).delete()
     UserModel(*UserModel.key(author.id)).update([UserModel.post_count.add(5)])
-    sessions.create_session(author.id, "live-token", utcnow() + timedelta(days=1))
-    SessionModel(keys.session_pk("live-token"), keys.SESSION_SK).update([SessionModel.user_id.set("nobody")])
+    live = open_session(author.id)
+    SessionModel(*SessionModel.key(author.id, live.session_id)).update([SessionModel.user_id.set("nobody")])
 
     violations = "\n".join(check_invariants(fresh_tables).violations)
 

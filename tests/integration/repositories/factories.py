@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from spooky.auth.session_tokens import SessionToken, new_session_token
 from spooky.clock import utcnow
 from spooky.db.batch import batch_write
 from spooky.ids import new_id
 from spooky.models.app import PostModel, UserModel
-from spooky.repositories import posts, users
+from spooky.repositories import posts, sessions, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 
@@ -20,6 +21,13 @@ def unique_email(local: str = "user") -> str:
 
 def make_user(name: str = "Ada Lovelace", email: str | None = None) -> UserModel:
     return users.create_user(NewUser(name=name, email=email or unique_email()), password_hash=None)
+
+
+def open_session(user_id: str, lifetime: timedelta = timedelta(days=7), **client: str) -> SessionToken:
+    """A session of ``user_id`` expiring after ``lifetime`` (negative: already expired)."""
+    token = new_session_token(user_id)
+    sessions.create_session(token, utcnow() + lifetime, **client)
+    return token
 
 
 def make_posts(author_id: str, count: int, prefix: str = "post") -> list[PostModel]:

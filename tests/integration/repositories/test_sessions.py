@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from spooky.auth.session_tokens import SECRET_LENGTH, SessionToken, new_session_token, parse_session_token
 from spooky.clock import utcnow
+from spooky.db.observe import recording
 from spooky.errors import NotFound
 from spooky.ids import new_id, new_token
-from spooky.models import keys
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions, verifications
 from spooky.repositories.users import soft_delete_user
@@ -20,51 +21,62 @@ from tests.integration.repositories.factories import make_user
 WEEK = timedelta(days=7)
 
 
+def _open(user_id: str, expires_at: datetime, **client: str) -> SessionToken:
+    token = new_session_token(user_id)
+    sessions.create_session(token, expires_at, **client)
+    return token
+
+
+def _alive(token: SessionToken) -> bool:
+    return sessions.get_session_with_user(token) is not None
+
+
 def test_a_session_is_found_by_its_token_only(local_tables: dict[str, str]) -> None:
     user = make_user()
-    token = new_token()
-    created = sessions.create_session(
-        user.id, token, utcnow() + WEEK, ip_address="203.0.113.9", user_agent="ua"
-    )
-    found = sessions.get_session(token)
+    token = _open(user.id, utcnow() + WEEK, ip_address="203.0.113.9", user_agent="ua")
+    found = sessions.get_session_with_user(token)
     assert found is not None
-    assert (found.id, found.user_id, found.ip_address, found.user_agent) == (
-        created.id,
+    assert (found.session.id, found.user.id, found.session.ip_address, found.session.user_agent) == (
+        token.session_id,
         user.id,
         "203.0.113.9",
         "ua",
     )
-    assert sessions.get_session(new_token()) is None
+    assert not _alive(new_session_token(user.id))
+    forged = parse_session_token(token.value[:-SECRET_LENGTH] + new_token(SECRET_LENGTH))
+    assert forged is not None
+    assert not _alive(forged)
+    assert sessions.delete_session(forged) is False
+    assert sessions.extend_session(forged, utcnow() + WEEK) is None
+    assert _alive(token)
 
 
 def test_the_token_is_stored_only_as_its_hash(local_tables: dict[str, str]) -> None:
     user = make_user()
-    token = new_token()
-    sessions.create_session(user.id, token, utcnow() + WEEK)
-    stored = SessionModel.get(keys.session_pk(token), keys.SESSION_SK, consistent_read=True)
-    assert token not in str(stored.serialize())
+    token = _open(user.id, utcnow() + WEEK)
+    stored = SessionModel.get(*SessionModel.key(user.id, token.session_id), consistent_read=True)
+    assert token.value not in str(stored.serialize())
+    assert stored.token_hash == token.hash
 
 
 def test_an_expired_session_is_refused_before_ttl_removes_it(local_tables: dict[str, str]) -> None:
     user = make_user()
-    token = new_token()
-    sessions.create_session(user.id, token, utcnow() - timedelta(seconds=1))
-    assert SessionModel.get(keys.session_pk(token), keys.SESSION_SK, consistent_read=True) is not None
-    assert sessions.get_session(token) is None
+    token = _open(user.id, utcnow() - timedelta(seconds=1))
+    assert SessionModel.get(*SessionModel.key(user.id, token.session_id), consistent_read=True) is not None
+    assert not _alive(token)
     assert sessions.extend_session(token, utcnow() + WEEK) is None
     assert sessions.list_sessions(user.id) == []
 
 
 def test_an_active_session_can_be_extended(local_tables: dict[str, str]) -> None:
     user = make_user()
-    token = new_token()
-    sessions.create_session(user.id, token, utcnow() + timedelta(hours=1))
+    token = _open(user.id, utcnow() + timedelta(hours=1))
     later = utcnow() + WEEK
     sessions.extend_session(token, later)
-    found = sessions.get_session(token)
+    found = sessions.get_session_with_user(token)
     assert found is not None
-    assert found.expires_at == later
-    assert found.ttl == later.replace(microsecond=0)
+    assert found.session.expires_at == later
+    assert found.session.ttl == later.replace(microsecond=0)
 
 
 @pytest.mark.parametrize("deleted", [False, True])
@@ -72,40 +84,58 @@ def test_sessions_are_only_created_for_live_users(local_tables: dict[str, str], 
     user_id = make_user().id if deleted else new_id()
     if deleted:
         soft_delete_user(user_id)
-    token = new_token()
+    token = new_session_token(user_id)
     with pytest.raises(NotFound):
-        sessions.create_session(user_id, token, utcnow() + WEEK)
-    assert sessions.get_session(token) is None
+        sessions.create_session(token, utcnow() + WEEK)
+    assert not _alive(token)
+
+
+def test_a_session_of_a_deleted_user_is_refused_in_the_same_request(local_tables: dict[str, str]) -> None:
+    user = make_user()
+    token = _open(user.id, utcnow() + WEEK)
+    soft_delete_user(user.id)  # the session item itself is still there
+
+    with recording() as seen:
+        assert sessions.get_session_with_user(token) is None
+    assert [observation.operation for observation in seen] == ["BatchGetItem"]
+
+
+def test_a_session_is_not_opened_once_the_verified_password_changed(local_tables: dict[str, str]) -> None:
+    user = make_user()
+    token = new_session_token(user.id)
+    with pytest.raises(NotFound):
+        sessions.create_session(token, utcnow() + WEEK, password_hash="a hash that is not the current one")
+    assert not _alive(token)
 
 
 def test_a_users_sessions_are_listed_oldest_first(local_tables: dict[str, str]) -> None:
     user, other = make_user(), make_user()
-    created = [sessions.create_session(user.id, new_token(), utcnow() + WEEK) for _ in range(3)]
-    sessions.create_session(other.id, new_token(), utcnow() + WEEK)
-    assert [session.id for session in sessions.list_sessions(user.id)] == [session.id for session in created]
+    created = [_open(user.id, utcnow() + WEEK) for _ in range(3)]
+    _open(other.id, utcnow() + WEEK)
+    assert [session.id for session in sessions.list_sessions(user.id)] == [t.session_id for t in created]
 
 
 def test_revoking_all_sessions_keeps_the_named_one(local_tables: dict[str, str]) -> None:
     user, other = make_user(), make_user()
-    tokens = [new_token() for _ in range(4)]
-    created = [sessions.create_session(user.id, token, utcnow() + WEEK) for token in tokens]
-    other_token = new_token()
-    sessions.create_session(other.id, other_token, utcnow() + WEEK)
+    tokens = [_open(user.id, utcnow() + WEEK) for _ in range(4)]
+    other_token = _open(other.id, utcnow() + WEEK)
 
-    assert sessions.delete_sessions(user.id, keep_session_id=created[1].id) == 3
+    assert sessions.delete_sessions(user.id, keep_session_id=tokens[1].session_id) == 3
 
-    assert [sessions.get_session(token) is not None for token in tokens] == [False, True, False, False]
-    assert sessions.get_session(other_token) is not None
-    assert [session.id for session in sessions.list_sessions(user.id)] == [created[1].id]
+    assert [_alive(token) for token in tokens] == [False, True, False, False]
+    assert _alive(other_token)
+    assert [session.id for session in sessions.list_sessions(user.id)] == [tokens[1].session_id]
 
 
 def test_revoking_one_session_reports_whether_it_existed(local_tables: dict[str, str]) -> None:
     user = make_user()
-    token = new_token()
-    sessions.create_session(user.id, token, utcnow() + WEEK)
+    token = _open(user.id, utcnow() + WEEK)
     assert sessions.delete_session(token) is True
     assert sessions.delete_session(token) is False
-    assert sessions.get_session(token) is None
+    assert not _alive(token)
+    by_id = _open(user.id, utcnow() + WEEK)
+    assert sessions.delete_user_session(user.id, by_id.session_id) is True
+    assert sessions.delete_user_session(user.id, by_id.session_id) is False
 
 
 def test_a_verification_value_is_consumed_once(local_tables: dict[str, str]) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from spooky.clock import utcnow
 from spooky.db.observe import Observation, recording
-from spooky.ids import new_token
 from spooky.models import keys
 from spooky.repositories import posts, sessions, users
 from spooky.schemas.common import normalize_email
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser, UserChanges
-from tests.integration.repositories.factories import make_user, newest_first, seed_posts, unique_email
+from tests.integration.repositories.factories import (
+    make_user,
+    newest_first,
+    open_session,
+    seed_posts,
+    unique_email,
+)
 
 
 def operations(calls: list[Observation]) -> list[tuple[str, str | None]]:
@@ -75,15 +77,14 @@ def test_email_lookup_is_one_get_whatever_the_case(local_tables: dict[str, str])
     assert found == user.id
 
 
-def test_session_lookup_by_token_is_one_get(local_tables: dict[str, str]) -> None:
+def test_session_and_user_lookup_by_token_is_one_batch_get(local_tables: dict[str, str]) -> None:
     user = make_user()
-    token = new_token()
-    sessions.create_session(user.id, token, utcnow() + timedelta(days=7))
+    token = open_session(user.id)
     with recording() as calls:
-        session = sessions.get_session(token)
-    assert operations(calls) == [("GetItem", None)]
-    assert session is not None
-    assert session.user_id == user.id
+        found = sessions.get_session_with_user(token)
+    assert operations(calls) == [("BatchGetItem", None)]
+    assert found is not None
+    assert found.user.id == user.id
 
 
 def test_the_feed_is_one_query_per_shard_plus_one_author_batch(local_tables: dict[str, str]) -> None:

@@ -89,8 +89,8 @@ def test_a_revoked_session_is_recorded_without_its_token_hash() -> None:
         "01JDQ7Z9S2E3S4S5I6O7N8I9D0",
         "delete",
     )
-    assert image(record.before)["pk"] == REDACTED
-    assert raw["dynamodb"]["Keys"]["pk"]["S"].split("#")[1] not in json.dumps(record.serialize())
+    assert image(record.before)["tokenHash"] == REDACTED
+    assert raw["dynamodb"]["OldImage"]["tokenHash"]["S"] not in json.dumps(record.serialize())
 
 
 def test_a_password_change_is_visible_but_no_hash_or_token_is_kept() -> None:

@@ -35,6 +35,28 @@ def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
+def _key_names(model_cls: type[Model]) -> tuple[str, str]:
+    hash_name, range_name = model_cls._hash_keyname, model_cls._range_keyname
+    if hash_name is None or range_name is None:
+        raise TypeError(f"{model_cls.__name__} needs a hash and a range key for batch reads")
+    return hash_name, range_name
+
+
+def _get_all(client: Any, request_items: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """One BatchGetItem (at most 100 keys over any tables), repeated only for unprocessed keys."""
+    found: dict[str, list[dict[str, Any]]] = {table: [] for table in request_items}
+    pending = request_items
+    for round_number in range(MAX_ROUNDS):
+        response = client.batch_get_item(RequestItems=pending, ReturnConsumedCapacity="INDEXES")
+        for table, raws in response.get("Responses", {}).items():
+            found[table].extend(raws)
+        pending = response.get("UnprocessedKeys") or {}
+        if not pending:
+            return found
+        _pause(round_number)
+    raise ServiceUnavailable("DynamoDB left batch reads unprocessed; retry shortly")
+
+
 def batch_get(
     model_cls: type[M],
     keys: Sequence[tuple[str, str]],
@@ -46,36 +68,41 @@ def batch_get(
 
     ``attributes`` are DynamoDB attribute names to project; keys are always fetched.
     """
-    client = raw_client(model_cls)
-    hash_name, range_name = model_cls._hash_keyname, model_cls._range_keyname
-    if hash_name is None or range_name is None:
-        raise TypeError(f"{model_cls.__name__} needs a hash and a range key for batch_get")
+    hash_name, range_name = _key_names(model_cls)
     table = model_cls.Meta.table_name
     request: dict[str, Any] = {"ConsistentRead": consistent_read}
     if attributes:
         names = sorted({*attributes, hash_name, range_name})
         request["ProjectionExpression"] = ", ".join(f"#a{i}" for i in range(len(names)))
         request["ExpressionAttributeNames"] = {f"#a{i}": name for i, name in enumerate(names)}
-    unique_keys = list(dict.fromkeys(keys))
     found: dict[tuple[str, str], M] = {}
-    for chunk in _chunks(unique_keys, BATCH_GET_LIMIT):
-        pending: list[tuple[str, str]] = list(chunk)
-        for round_number in range(MAX_ROUNDS):
-            keys_attr = [{hash_name: {"S": h}, range_name: {"S": r}} for h, r in pending]
-            response = client.batch_get_item(
-                RequestItems={table: {**request, "Keys": keys_attr}}, ReturnConsumedCapacity="INDEXES"
-            )
-            for raw in response.get("Responses", {}).get(table, []):
-                item = model_cls.from_raw_data(raw)
-                found[(raw[hash_name]["S"], raw[range_name]["S"])] = item
-            unprocessed = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
-            if not unprocessed:
-                break
-            pending = [(key[hash_name]["S"], key[range_name]["S"]) for key in unprocessed]
-            _pause(round_number)
-        else:
-            raise ServiceUnavailable("DynamoDB left batch reads unprocessed; retry shortly")
+    for chunk in _chunks(list(dict.fromkeys(keys)), BATCH_GET_LIMIT):
+        keys_attr = [{hash_name: {"S": h}, range_name: {"S": r}} for h, r in chunk]
+        raws = _get_all(raw_client(model_cls), {table: {**request, "Keys": keys_attr}})[table]
+        found.update(
+            {(raw[hash_name]["S"], raw[range_name]["S"]): model_cls.from_raw_data(raw) for raw in raws}
+        )
     return [found[key] for key in keys if key in found]
+
+
+def get_items_consistently(wanted: Sequence[tuple[type[Model], tuple[str, str]]]) -> list[Model | None]:
+    """A few items of any models and tables in ONE strongly consistent BatchGetItem (None when missing).
+
+    This is how one request reads a session together with its user.
+    """
+    request_items: dict[str, dict[str, Any]] = {}
+    for model_cls, (hash_key, range_key) in wanted:
+        hash_name, range_name = _key_names(model_cls)
+        entry = request_items.setdefault(model_cls.Meta.table_name, {"ConsistentRead": True, "Keys": []})
+        entry["Keys"].append({hash_name: {"S": hash_key}, range_name: {"S": range_key}})
+    found = _get_all(raw_client(wanted[0][0]), request_items)
+    results: list[Model | None] = []
+    for model_cls, key in wanted:
+        hash_name, range_name = _key_names(model_cls)
+        raws = found[model_cls.Meta.table_name]
+        raw = next((r for r in raws if (r[hash_name]["S"], r[range_name]["S"]) == key), None)
+        results.append(model_cls.from_raw_data(raw) if raw is not None else None)
+    return results
 
 
 def batch_write(model_cls: type[Model], puts: Sequence[Model] = (), deletes: Sequence[Model] = ()) -> None:

@@ -2,41 +2,44 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 
+from spooky.models import keys
 from spooky.models.base import KeyedModel, auth_table_meta
 
 
-class UserSessionsIndex(GlobalSecondaryIndex["SessionModel"]):
-    """gsi1: the sessions of one user, oldest first."""
-
-    class Meta:
-        index_name = "UserSessions"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
 class SessionModel(KeyedModel):
-    """pk=SESSION#<sha256(token)>, sk=SESSION. The token itself is never stored."""
+    """pk=USER#<userId>, sk=SESSION#<id>: a user's sessions are one item collection.
+
+    Listing and revoking them is a strongly consistent Query of that collection (no index lag), and
+    the session token names its item (spooky.auth.session_tokens). The token itself is never stored:
+    ``tokenHash`` is its SHA-256, compared on every lookup.
+    """
 
     Meta = auth_table_meta()
 
     id = UnicodeAttribute()
     user_id = UnicodeAttribute(attr_name="userId")
+    token_hash = UnicodeAttribute(attr_name="tokenHash")
     expires_at = UTCDateTimeAttribute(attr_name="expiresAt")
+    # rememberMe: false sessions last a day and are never extended, whatever cookies a client sends.
+    remember = BooleanAttribute(default=True)
     ip_address = UnicodeAttribute(attr_name="ipAddress", null=True)
     user_agent = UnicodeAttribute(attr_name="userAgent", null=True)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     updated_at = UTCDateTimeAttribute(attr_name="updatedAt")
     # Equal to expiresAt: DynamoDB removes the item some time after; reads check expiresAt themselves.
     ttl = TTLAttribute()
-    gsi1pk = UnicodeAttribute()
-    gsi1sk = UnicodeAttribute()
 
-    user_sessions = UserSessionsIndex()
+    @classmethod
+    def key(cls, user_id: str, session_id: str) -> tuple[str, str]:
+        return keys.user_pk(user_id), keys.session_sk(session_id)
 
 
 class VerificationModel(KeyedModel):

@@ -8,7 +8,7 @@ from datetime import datetime
 PROFILE_SK = "PROFILE"
 EMAIL_SK = "EMAIL"
 POST_SK = "POST"
-SESSION_SK = "SESSION"
+SESSION_PREFIX = "SESSION#"
 VERIFICATION_SK = "VERIFICATION"
 POST_PREFIX = "POST#"
 # The Timeline index spreads writes over this many partitions per entity type; reads merge them.
@@ -59,12 +59,9 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def session_pk(token: str) -> str:
-    return f"SESSION#{secret_hash(token)}"
-
-
-def user_sessions_sk(created_at: datetime, session_id: str) -> str:
-    return f"SESSION#{sortable_time(created_at)}#{session_id}"
+def session_sk(session_id: str) -> str:
+    # Session ids are ULIDs: the user's item collection lists sessions oldest first.
+    return f"{SESSION_PREFIX}{session_id}"
 
 
 def verification_pk(identifier: str) -> str:

@@ -1,27 +1,39 @@
-"""Sessions (AuthTable), keyed by the SHA-256 of their token; TTL removes them after expiry."""
+"""Sessions (AuthTable): one item collection per user, pk=USER#<userId>, sk=SESSION#<sessionId>.
+
+Every read that decides "is this session alive" is strongly consistent, and every listing pages to
+the end: revocation covers all of a user's sessions, however many, including one created a
+millisecond earlier (it was written before its creator got an answer). TTL removes expired items.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
+from spooky.auth.session_tokens import SessionToken
 from spooky.clock import utcnow
-from spooky.db.batch import batch_write
+from spooky.db.batch import batch_write, get_items_consistently
 from spooky.db.errors import is_condition_failure
 from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
 from spooky.errors import NotFound
-from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import UserModel
 from spooky.models.auth import SessionModel
 from spooky.repositories._query import query_once
-from spooky.repositories.users import live_user_condition
+from spooky.repositories.users import credential_check, is_live, live_user_condition
 from spooky.request_context import stamp, stamp_actions
 
-# A user has at most this many sessions listed or revoked per request (Better Auth has no cap;
-# one Query page of small items stays a single request).
-MAX_SESSIONS_PER_USER = 200
+# Items per Query page; pages follow until the collection ends.
+PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class SessionWithUser:
+    session: SessionModel
+    user: UserModel
 
 
 def _is_active(session: SessionModel, now: datetime) -> bool:
@@ -29,57 +41,81 @@ def _is_active(session: SessionModel, now: datetime) -> bool:
 
 
 def create_session(
-    user_id: str,
-    token: str,
+    token: SessionToken,
     expires_at: datetime,
     *,
+    remember: bool = True,
     ip_address: str | None = None,
     user_agent: str | None = None,
+    password_hash: str | None = None,
 ) -> SessionModel:
-    """Store a new session for a live user (the check and the write are one transaction)."""
+    """Store a new session for a live user (the check and the write are one transaction).
+
+    With ``password_hash`` (the hash a sign-in just verified) the session is only written while that
+    is still the user's password: a sign-in racing a password reset or change cannot outlive it.
+    """
     now = utcnow()
-    session_id = new_id()
     session = SessionModel(
-        keys.session_pk(token),
-        keys.SESSION_SK,
-        id=session_id,
-        user_id=user_id,
+        *SessionModel.key(token.user_id, token.session_id),
+        id=token.session_id,
+        user_id=token.user_id,
+        token_hash=token.hash,
         expires_at=expires_at,
+        remember=remember,
         ip_address=ip_address,
         user_agent=user_agent,
         created_at=now,
         updated_at=now,
         ttl=expires_at,
-        gsi1pk=keys.user_pk(user_id),
-        gsi1sk=keys.user_sessions_sk(now, session_id),
     )
     stamp(session)
 
     def build(tx: Transaction) -> None:
-        tx.check("user", UserModel, *UserModel.key(user_id), condition=live_user_condition())
+        tx.check("user", UserModel, *UserModel.key(token.user_id), condition=live_user_condition())
+        if password_hash is not None:
+            tx.check("credential", *credential_check(token.user_id, password_hash))
         tx.put("session", session, condition=SessionModel.pk.does_not_exist())
 
     try:
         run_transaction(build)
     except TransactionCancelled as cancelled:
-        if cancelled.failed("user"):
+        if cancelled.failed("user") or cancelled.failed("credential"):
             raise NotFound("User not found") from None
         raise
     return session
 
 
-def get_session(token: str) -> SessionModel | None:
-    """The active session for ``token``: expired ones are refused before TTL deletes them."""
+def get_session_with_user(token: SessionToken) -> SessionWithUser | None:
+    """The active session of ``token`` and its live user: ONE strongly consistent BatchGetItem.
+
+    None when the session is missing, revoked, expired (before TTL removes it), presented with the
+    wrong secret, or its user is deleted.
+    """
+    session, user = get_items_consistently(
+        [
+            (SessionModel, SessionModel.key(token.user_id, token.session_id)),
+            (UserModel, UserModel.key(token.user_id)),
+        ]
+    )
+    if not isinstance(session, SessionModel) or not isinstance(user, UserModel):
+        return None
+    if not (token.matches(session.token_hash) and _is_active(session, utcnow()) and is_live(user)):
+        return None
+    return SessionWithUser(session, user)
+
+
+def get_session(user_id: str, session_id: str) -> SessionModel | None:
+    """One of the user's active sessions by id (strongly consistent)."""
     try:
-        session = SessionModel.get(keys.session_pk(token), keys.SESSION_SK, consistent_read=True)
+        session = SessionModel.get(*SessionModel.key(user_id, session_id), consistent_read=True)
     except DoesNotExist:
         return None
     return session if _is_active(session, utcnow()) else None
 
 
-def extend_session(token: str, expires_at: datetime) -> SessionModel | None:
+def extend_session(token: SessionToken, expires_at: datetime) -> SessionModel | None:
     """Move the expiry of an existing, unexpired session (Better Auth's daily refresh)."""
-    session = SessionModel(keys.session_pk(token), keys.SESSION_SK)
+    session = SessionModel(*SessionModel.key(token.user_id, token.session_id))
     now = utcnow()
     try:
         session.update(
@@ -89,7 +125,7 @@ def extend_session(token: str, expires_at: datetime) -> SessionModel | None:
                 SessionModel.updated_at.set(now),
                 *stamp_actions(),
             ],
-            condition=SessionModel.pk.exists() & (SessionModel.expires_at > now),
+            condition=(SessionModel.token_hash == token.hash) & (SessionModel.expires_at > now),
         )
     except UpdateError as error:
         if is_condition_failure(error):
@@ -98,29 +134,48 @@ def extend_session(token: str, expires_at: datetime) -> SessionModel | None:
     return session
 
 
-def _user_sessions(user_id: str) -> list[SessionModel]:
-    """Every session item of the user, expired ones included, oldest first (one Query of UserSessions,
-    an index: eventually consistent)."""
-    page = query_once(
-        SessionModel,
-        keys.user_pk(user_id),
-        index_name="UserSessions",
-        limit=MAX_SESSIONS_PER_USER,
-        newest_first=False,
-    )
-    return [SessionModel.from_raw_data(raw) for raw in page.items]
+def _all_sessions(user_id: str) -> Iterator[SessionModel]:
+    """Every session item of the user, expired ones included, oldest first: a strongly consistent
+    Query of the user's collection, followed page by page to its end."""
+    start = None
+    while True:
+        page = query_once(
+            SessionModel,
+            keys.user_pk(user_id),
+            SessionModel.sk.startswith(keys.SESSION_PREFIX),
+            limit=PAGE_SIZE,
+            newest_first=False,
+            exclusive_start_key=start,
+            consistent_read=True,
+        )
+        yield from (SessionModel.from_raw_data(raw) for raw in page.items)
+        if page.last_evaluated_key is None:
+            return
+        start = page.last_evaluated_key
 
 
 def list_sessions(user_id: str) -> list[SessionModel]:
-    """The user's active sessions, oldest first."""
+    """The user's active sessions, oldest first, all of them."""
     now = utcnow()
-    return [session for session in _user_sessions(user_id) if _is_active(session, now)]
+    return [session for session in _all_sessions(user_id) if _is_active(session, now)]
 
 
-def delete_session(token: str) -> bool:
-    """Revoke the session of ``token``; False when there was none."""
+def delete_session(token: SessionToken) -> bool:
+    """Revoke the session of ``token`` (only with its secret); False when there was none."""
+    return _delete(SessionModel(*SessionModel.key(token.user_id, token.session_id)), token.hash)
+
+
+def delete_user_session(user_id: str, session_id: str) -> bool:
+    """Revoke one of the user's sessions by id; False when there was none."""
+    return _delete(SessionModel(*SessionModel.key(user_id, session_id)), None)
+
+
+def _delete(session: SessionModel, token_hash: str | None) -> bool:
+    condition = SessionModel.pk.exists()
+    if token_hash is not None:
+        condition &= SessionModel.token_hash == token_hash
     try:
-        SessionModel(keys.session_pk(token), keys.SESSION_SK).delete(condition=SessionModel.pk.exists())
+        session.delete(condition=condition)
     except DeleteError as error:
         if is_condition_failure(error):
             return False
@@ -130,18 +185,7 @@ def delete_session(token: str) -> bool:
 
 def delete_sessions(user_id: str, keep_session_id: str | None = None) -> int:
     """Revoke every session of the user (but ``keep_session_id``); returns how many were revoked."""
-    doomed = [session for session in _user_sessions(user_id) if session.id != keep_session_id]
+    doomed = [session for session in _all_sessions(user_id) if session.id != keep_session_id]
     if doomed:
         batch_write(SessionModel, deletes=doomed)
     return len(doomed)
-
-
-def find_user_session(user_id: str, session_id: str) -> SessionModel:
-    for session in list_sessions(user_id):
-        if session.id == session_id:
-            return session
-    raise NotFound("Session not found")
-
-
-def delete_session_item(session: SessionModel) -> None:
-    batch_write(SessionModel, deletes=[session])

@@ -33,7 +33,7 @@ class EmailTaken(AlreadyExists):
     code = "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"
 
 
-def _is_live(user: UserModel) -> bool:
+def is_live(user: UserModel) -> bool:
     return user.deleted_at is None
 
 
@@ -105,14 +105,14 @@ def get_user(
         )
     except DoesNotExist:
         return None
-    return user if _is_live(user) else None
+    return user if is_live(user) else None
 
 
 def get_users(user_ids: Sequence[str], attributes: Sequence[str] | None = None) -> dict[str, UserModel]:
     """Live users by id, in one BatchGetItem per 100 ids."""
     projection = [*attributes, "id", "deletedAt"] if attributes else None
     users = batch_get(UserModel, [UserModel.key(user_id) for user_id in user_ids], projection)
-    return {user.id: user for user in users if _is_live(user)}
+    return {user.id: user for user in users if is_live(user)}
 
 
 def find_user_id_by_email(email: str) -> str | None:
@@ -131,6 +131,12 @@ def get_credential(user_id: str) -> AccountModel | None:
         )
     except DoesNotExist:
         return None
+
+
+def credential_check(user_id: str, password_hash: str) -> tuple[type[AccountModel], str, str, Condition]:
+    """A transaction condition: the user's password is still ``password_hash``."""
+    key = AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id)
+    return AccountModel, *key, AccountModel.password == password_hash
 
 
 def set_password(user_id: str, password_hash: str) -> None:

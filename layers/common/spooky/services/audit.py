@@ -26,9 +26,11 @@ from spooky.services import changes
 AUDIT_RETENTION = timedelta(days=7 * 365 + 2)
 REDACTED = "[REDACTED]"
 # Password hashes, OAuth tokens and verification values never reach the audit log.
-SECRET_FIELDS = frozenset({"password", "accessToken", "refreshToken", "idToken", "token", "value"})
-# Keys that embed a token hash (keys.session_pk, keys.verification_pk) are secrets too.
-SECRET_KEY_PREFIXES = ("SESSION#", "VERIFICATION#")
+SECRET_FIELDS = frozenset(
+    {"password", "accessToken", "refreshToken", "idToken", "token", "tokenHash", "value"}
+)
+# Keys that embed a token hash (keys.verification_pk) are secrets too.
+SECRET_KEY_PREFIXES = ("VERIFICATION#",)
 KEY_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk")
 # Keeps a record well under DynamoDB's 400 KB item limit even with two large images.
 MAX_STRING_LENGTH = 100_000
@@ -56,8 +58,8 @@ def subject_of(item_keys: dict[str, Any], image: dict[str, Any]) -> Subject | No
         return Subject("account", str(image.get("id") or sk), user_id)
     if pk.startswith(post_prefix) and sk == keys.POST_SK:
         return Subject("post", pk.removeprefix(post_prefix), _optional(image.get("createdById")))
-    if sk == keys.SESSION_SK and image.get("id"):
-        return Subject("session", str(image["id"]), _optional(image.get("userId")))
+    if pk.startswith(user_prefix) and sk.startswith(keys.SESSION_PREFIX):
+        return Subject("session", sk.removeprefix(keys.SESSION_PREFIX), pk.removeprefix(user_prefix))
     return None
 
 

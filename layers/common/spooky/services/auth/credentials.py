@@ -59,12 +59,15 @@ def sign_in(
     user = user_repository.get_user(user_id, consistent=True) if check.valid and user_id else None
     if user is None:
         raise errors.invalid_email_or_password()
+    account_hash = account.password if account else None
     if check.needs_rehash:
         # Imported scrypt hashes (and weaker argon2 parameters) become argon2id at the first sign-in.
-        user_repository.set_password(user.id, hash_password(password))
+        account_hash = hash_password(password)
+        user_repository.set_password(user.id, account_hash)
     try:
-        session = start_session(user.id, remember=remember, client=client)
-    except NotFound:  # deleted between the read and the session write
+        # Only while the verified password is still current: a reset racing this sign-in wins.
+        session = start_session(user.id, remember=remember, client=client, password_hash=account_hash)
+    except NotFound:  # deleted, or the password changed, between the read and the session write
         raise errors.invalid_email_or_password() from None
     return SignedIn(user, session)
 
@@ -97,7 +100,7 @@ def change_password(
     started = None
     if revoke_other_sessions:
         session_repository.delete_sessions(user_id)
-        started = start_session(user_id, remember=remember, client=client)
+        started = start_session(user_id, remember=remember, client=client, password_hash=new_hash)
     user = user_repository.get_user(user_id, consistent=True)
     if user is None:
         raise errors.unauthorized()
@@ -137,7 +140,9 @@ def delete_user(
             code="USER_ALREADY_HAS_PASSWORD",
         )
     else:
-        session = session_repository.find_user_session(user_id, session_id)
+        session = session_repository.get_session(user_id, session_id)
+        if session is None:
+            raise errors.unauthorized()
         if utcnow() - session.created_at >= FRESH_AGE:
             raise errors.session_expired()
     user_repository.soft_delete_user(user_id)

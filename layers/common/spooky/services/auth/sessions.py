@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from spooky.auth import errors
+from spooky.auth.session_tokens import new_session_token, parse_session_token
 from spooky.clock import utcnow
-from spooky.errors import NotFound
-from spooky.ids import is_valid_id, new_token
+from spooky.ids import is_valid_id
 from spooky.models.app import UserModel
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions as session_repository
-from spooky.repositories import users as user_repository
+from spooky.repositories.sessions import SessionWithUser
 from spooky.schemas.auth import SessionOut
 
 # Better Auth's defaults: expiresIn 7 days, updateAge 1 day, freshAge 1 day; rememberMe: false lasts 1 day.
@@ -69,70 +69,78 @@ def to_session_out(session: SessionModel, token: str | None = None) -> SessionOu
     )
 
 
-def start_session(user_id: str, *, remember: bool = True, client: Client | None = None) -> StartedSession:
-    """A new session for a live user (NotFound if the user is gone)."""
+def start_session(
+    user_id: str, *, remember: bool = True, client: Client | None = None, password_hash: str | None = None
+) -> StartedSession:
+    """A new session for a live user (NotFound if the user is gone, or its password is no longer
+    ``password_hash`` when one is given)."""
     client = client or Client()
-    token = new_token()
+    token = new_session_token(user_id)
     lifetime = SESSION_LIFETIME if remember else SHORT_SESSION_LIFETIME
     session = session_repository.create_session(
-        user_id,
         token,
         utcnow() + lifetime,
+        remember=remember,
         ip_address=client.ip_address,
         user_agent=client.user_agent,
+        password_hash=password_hash,
     )
-    return StartedSession(token=token, session=session, remember=remember)
+    return StartedSession(token=token.value, session=session, remember=remember)
 
 
-def resolve_session(token: str | None) -> SessionModel | None:
-    """The live session a request presents, or None (no token, revoked, expired).
+def authenticate(token: str | None) -> SessionWithUser | None:
+    """The live session a request presents and its live user, or None (no token, revoked, expired,
+    user deleted).
 
     The one check every path uses: the Lambda authorizer and the public endpoints that read the
-    session themselves (get-session, sign-out). One strongly consistent GetItem, so a revoked
-    session is refused on the very next request, and an expired one before TTL removes it.
+    session themselves. One strongly consistent BatchGetItem reads the session and the user, so a
+    revoked session or a deleted user is refused on the very next request.
     """
-    return session_repository.get_session(token) if token else None
+    parsed = parse_session_token(token) if token else None
+    return session_repository.get_session_with_user(parsed) if parsed else None
 
 
 def _due_for_refresh(session: SessionModel) -> bool:
-    # Better Auth: refresh once updateAge has passed since the expiry was last set.
-    return session.expires_at - SESSION_LIFETIME + REFRESH_AFTER <= utcnow()
+    # Better Auth: refresh once updateAge has passed since the expiry was last set. A rememberMe: false
+    # session is never extended (Better Auth skips it when the dont_remember cookie is present; the
+    # flag is stored here, so bearer clients cannot turn a 1-day session into a 7-day one).
+    return session.remember and session.expires_at - SESSION_LIFETIME + REFRESH_AFTER <= utcnow()
 
 
 def current_session(token: str | None, *, allow_refresh: bool) -> CurrentSession | None:
     """get-session: the session and its user; extends a 7-day session once a day while it is used."""
-    session = resolve_session(token)
-    if token is None or session is None:
+    found = authenticate(token)
+    if token is None or found is None:
         return None
-    user = user_repository.get_user(session.user_id, consistent=True)
-    if user is None:
-        return None
-    if not (allow_refresh and _due_for_refresh(session)):
-        return CurrentSession(token, session, user, refreshed=False)
-    extended = session_repository.extend_session(token, utcnow() + SESSION_LIFETIME)
+    if not (allow_refresh and _due_for_refresh(found.session)):
+        return CurrentSession(token, found.session, found.user, refreshed=False)
+    parsed = parse_session_token(token)
+    extended = session_repository.extend_session(parsed, utcnow() + SESSION_LIFETIME) if parsed else None
     if extended is None:  # revoked or expired meanwhile
         return None
-    return CurrentSession(token, extended, user, refreshed=True)
+    return CurrentSession(token, extended, found.user, refreshed=True)
 
 
 def signed_in_user(token: str | None) -> UserModel | None:
     """The live user behind a presented token, for public endpoints that behave differently when signed in."""
-    session = resolve_session(token)
-    return user_repository.get_user(session.user_id, consistent=True) if session else None
+    found = authenticate(token)
+    return found.user if found else None
 
 
 def end_session(token: str | None) -> None:
     """sign-out: revoke the presented session, if any (an unknown token is not an error)."""
-    if token:
-        session_repository.delete_session(token)
+    parsed = parse_session_token(token) if token else None
+    if parsed:
+        session_repository.delete_session(parsed)
 
 
 def list_sessions(user_id: str, current_session_id: str) -> list[SessionModel]:
-    """The user's active sessions, oldest first; Better Auth wants the caller's session under a day old."""
+    """All the user's active sessions, oldest first; the caller's must be under a day old (Better Auth)."""
     sessions = session_repository.list_sessions(user_id)
     current = next((session for session in sessions if session.id == current_session_id), None)
-    # The UserSessions index may lag a brand-new session by a moment; then there is nothing to check.
-    if current is not None and utcnow() - current.created_at >= FRESH_AGE:
+    if current is None:
+        raise errors.unauthorized()
+    if utcnow() - current.created_at >= FRESH_AGE:
         raise errors.session_not_fresh()
     return sessions
 
@@ -143,15 +151,11 @@ def revoke_session(user_id: str, token_or_id: str) -> None:
     Like Better Auth, a session that is not the caller's (or does not exist) is silently left alone.
     """
     if is_valid_id(token_or_id):
-        try:
-            listed = session_repository.find_user_session(user_id, token_or_id)
-        except NotFound:
-            return
-        session_repository.delete_session_item(listed)
+        session_repository.delete_user_session(user_id, token_or_id)
         return
-    presented = session_repository.get_session(token_or_id)
-    if presented is not None and presented.user_id == user_id:
-        session_repository.delete_session(token_or_id)
+    parsed = parse_session_token(token_or_id)
+    if parsed is not None and parsed.user_id == user_id:
+        session_repository.delete_session(parsed)
 
 
 def revoke_sessions(user_id: str) -> None:
