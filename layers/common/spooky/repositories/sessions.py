@@ -40,20 +40,14 @@ def _is_active(session: SessionModel, now: datetime) -> bool:
     return session.expires_at > now
 
 
-def create_session(
+def new_session_item(
     token: SessionToken,
     expires_at: datetime,
     *,
     remember: bool = True,
     ip_address: str | None = None,
     user_agent: str | None = None,
-    password_hash: str | None = None,
 ) -> SessionModel:
-    """Store a new session for a live user (the check and the write are one transaction).
-
-    With ``password_hash`` (the hash a sign-in just verified) the session is only written while that
-    is still the user's password: a sign-in racing a password reset or change cannot outlive it.
-    """
     now = utcnow()
     session = SessionModel(
         *SessionModel.key(token.user_id, token.session_id),
@@ -68,7 +62,26 @@ def create_session(
         updated_at=now,
         ttl=expires_at,
     )
-    stamp(session)
+    return stamp(session)
+
+
+def create_session(
+    token: SessionToken,
+    expires_at: datetime,
+    *,
+    remember: bool = True,
+    ip_address: str | None = None,
+    user_agent: str | None = None,
+    password_hash: str | None = None,
+) -> SessionModel:
+    """Store a new session for a live user (the check and the write are one transaction).
+
+    With ``password_hash`` (the hash a sign-in just verified) the session is only written while that
+    is still the user's password: a sign-in racing a password reset or change cannot outlive it.
+    """
+    session = new_session_item(
+        token, expires_at, remember=remember, ip_address=ip_address, user_agent=user_agent
+    )
 
     def build(tx: Transaction) -> None:
         tx.check("user", UserModel, *UserModel.key(token.user_id), condition=live_user_condition())
