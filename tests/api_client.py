@@ -52,6 +52,7 @@ def call(
     body: Any = None,
     query: str = "",
     headers: dict[str, str] | None = None,
+    source_ip: str = "127.0.0.1",
 ) -> ApiResponse:
     """Invoke the handler of ``method path`` as if the authorizer had admitted ``user_id``."""
     route, path_parameters = find_route(method, path)
@@ -65,6 +66,7 @@ def call(
         headers=headers,
         body=body,
         authorizer=authorizer,
+        source_ip=source_ip,
     )
     response = load_handler(route.function)(event, LocalLambdaContext(route.function))
     text = response.get("body") or ""

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import cleared_response
-from spooky.http.request import caller_id, caller_session_id
+from spooky.http.request import caller_id, caller_session_id, source_ip
 from spooky.schemas.auth import DeleteUserBody, UserDeletedOut
 from spooky.services.auth import credentials
 
@@ -23,6 +23,7 @@ def delete_user(body: Annotated[DeleteUserBody | None, Body(embed=False)] = None
         password=body.password,
         token=body.token,
         callback_url=body.callback_url,
+        ip_address=source_ip(app),
     )
     return cleared_response(UserDeletedOut())
 

@@ -94,6 +94,7 @@ def change_password(
     returned, as Better Auth does.
     """
     check_password_rules(new_password)
+    rate_limits.check_password(user_id, client.ip_address)
     new_hash = hash_password(new_password)
     _check_current_password(user_repository.get_credential(user_id), current_password)
     user_repository.set_password(user_id, new_hash)
@@ -120,7 +121,13 @@ def reset_password(token: str | None, new_password: str, *, ip_address: str | No
 
 
 def delete_user(
-    user_id: str, session_id: str, *, password: str | None, token: str | None, callback_url: str | None = None
+    user_id: str,
+    session_id: str,
+    *,
+    password: str | None,
+    token: str | None,
+    callback_url: str | None = None,
+    ip_address: str | None = None,
 ) -> None:
     """Soft-delete the signed-in user and revoke all their sessions.
 
@@ -133,6 +140,7 @@ def delete_user(
         raise errors.invalid_token()
     account = user_repository.get_credential(user_id)
     if password is not None:
+        rate_limits.check_password(user_id, ip_address)
         _check_current_password(account, password)
     elif account is not None and account.password:
         raise BadRequest(

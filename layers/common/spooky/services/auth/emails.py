@@ -79,10 +79,18 @@ def send_verification(user: UserModel, callback_url: str | None, api_base_url: s
 
 
 def request_verification_email(
-    email: str, callback_url: str | None, api_base_url: str, session_token: str | None
+    email: str,
+    callback_url: str | None,
+    api_base_url: str,
+    session_token: str | None,
+    ip_address: str | None = None,
 ) -> None:
-    """send-verification-email: signed in, for one's own unverified email; else for any email, blindly."""
+    """send-verification-email: signed in, for one's own unverified email; else for any email, blindly.
+
+    Limited per recipient and per source address whoever asks: nobody can flood an inbox through it.
+    """
     check_callback_url(callback_url, get_settings().trusted_origin_list)
+    rate_limits.check_verification_email(email, ip_address)
     signed_in_user = sessions.signed_in_user(session_token)
     if signed_in_user is not None:
         if signed_in_user.email_verified:
