@@ -2,6 +2,11 @@
 # whatever is missing first (Python venv from requirements-dev.txt, DynamoDB Local from npm).
 SHELL := /bin/bash
 VENV := .venv
+# The Lambda runtime's Python (template.yaml: python3.13) for the venv, the tests and `sam build`.
+PYTHON := $(shell devtools/python.sh)
+ifeq ($(PYTHON),)
+$(error python3.13 is needed: see devtools/python.sh)
+endif
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
@@ -12,7 +17,7 @@ export PYTHONPATH := layers/common:.
 setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
-	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
@@ -44,7 +49,7 @@ template: setup
 	$(BIN)/sam validate --region us-east-1 --lint
 
 build: setup
-	$(BIN)/sam build --parallel
+	PATH="$(dir $(PYTHON)):$$PATH" $(BIN)/sam build --parallel
 
 openapi: setup
 	$(PY) -m devtools.openapi --write

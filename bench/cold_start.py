@@ -52,7 +52,7 @@ print(time.perf_counter() - started)
 CORE_PACKAGES = frozenset(
     {"spooky", "aws_lambda_powertools", "pydantic", "pydantic_core", "pynamodb", "botocore"}
 )
-# What the Python 3.11 Lambda runtime already ships: a layer copy is dead weight (and shadows it).
+# What the Python Lambda runtime already ships: a layer copy is dead weight (and shadows it).
 RUNTIME_PACKAGES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"})
 
 
@@ -127,7 +127,7 @@ def _environment(function: Function | None, h: Harness, python: Interpreter) -> 
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_LAMBDA_FUNCTION_NAME": name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
         # Powertools enables the tracer (and patches botocore) only where this is set, i.e. in Lambda.
         "LAMBDA_TASK_ROOT": str(function.code_uri if function else ROOT),
     }
@@ -349,7 +349,7 @@ def _sam_build(build_dir: Path) -> str | None:
 def _size_section(h: Harness) -> Section:
     section = Section(
         "3b. Deployed size",
-        "`sam build` (arm64, Python 3.11) into a temporary directory; the size of each artifact as Lambda "
+        "`sam build` (arm64, Python 3.13) into a temporary directory; the size of each artifact as Lambda "
         "unpacks it, and zipped as it is uploaded.",
         ("artifact", "unzipped", "zipped", "note"),
     )
@@ -412,7 +412,7 @@ def _runtime_packages_target(sizes: dict[str, int], layer_size: int) -> Target:
         "boto3 is left out of layers/common/requirements.txt, but pynamodb and aws-xray-sdk (Powertools' "
         "tracer extra) depend on botocore, so pip installs botocore and its dependencies into the layer",
         "build the layer with a Makefile build method (BuildMethod: makefile) that pip-installs the "
-        "requirements, then deletes the packages the python3.11 runtime provides (those listed), keeping "
+        "requirements, then deletes the packages the python3.13 runtime provides (those listed), keeping "
         "the pins compatible with the runtime's botocore",
     )
 

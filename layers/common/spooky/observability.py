@@ -19,7 +19,7 @@ R = TypeVar("R")
 EntryPoint = Callable[[dict[str, Any], LambdaContext], R]
 
 
-def entry_point(handler: EntryPoint[R], *, correlation_id_path: str | None = None) -> EntryPoint[R]:
+def entry_point[R](handler: EntryPoint[R], *, correlation_id_path: str | None = None) -> EntryPoint[R]:
     """Logging context (correlation id from ``correlation_id_path``), metrics flush and tracing, in that
     order. Events are never logged and responses never traced (whatever POWERTOOLS_LOGGER_LOG_EVENT says):
     they carry passwords, cookies and tokens. DynamoDB requests made inside are attributed to the function.

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from spooky.errors import FieldError, ValidationFailed
 from spooky.signing import signing_secret
@@ -24,7 +24,7 @@ MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
+class Page[T]:
     items: list[T]
     next_cursor: str | None
 

@@ -37,7 +37,7 @@ def acting(actor_id: str | None, request_id: str | None) -> Iterator[None]:
         _current.reset(token)
 
 
-def stamp(item: Item) -> Item:
+def stamp[Item: KeyedModel](item: Item) -> Item:
     """Set the acting user and request on an item about to be put."""
     context = _current.get()
     if context is not None:

@@ -57,7 +57,7 @@ def _get_all(client: Any, request_items: dict[str, dict[str, Any]]) -> dict[str,
     raise ServiceUnavailable("DynamoDB left batch reads unprocessed; retry shortly")
 
 
-def batch_get(
+def batch_get[M: Model](
     model_cls: type[M],
     keys: Sequence[tuple[str, str]],
     attributes: Sequence[str] | None = None,

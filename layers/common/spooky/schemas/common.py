@@ -108,7 +108,7 @@ def field_errors(error: ValidationError) -> list[FieldError]:
     ]
 
 
-def validate(schema: type[S], data: Any) -> S:
+def validate[S: BaseModel](schema: type[S], data: Any) -> S:
     """Validate ``data`` against ``schema``; raise ValidationFailed with field-level messages."""
     try:
         return schema.model_validate(data)
