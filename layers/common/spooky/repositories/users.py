@@ -223,6 +223,29 @@ def _soft_delete_actions(now: datetime) -> list[Action]:
     ]
 
 
+def _soft_delete(user_id: str, email: str, now: datetime, *, release_email: bool) -> bool:
+    """One transaction; False (nothing written) when the email's claim is missing or not the user's."""
+
+    def build(tx: Transaction) -> None:
+        profile = UserModel(*UserModel.key(user_id))
+        # The claim released is the one of the email read: no email change can slip in between.
+        condition = live_user_condition() & (UserModel.email == email)
+        tx.update("user", profile, _soft_delete_actions(now), condition=condition)
+        if release_email:
+            claim = EmailClaimModel(*EmailClaimModel.key(email))
+            tx.delete("email", claim, condition=EmailClaimModel.user_id == user_id)
+
+    try:
+        run_transaction(build)
+    except TransactionCancelled as cancelled:
+        if cancelled.failed("user"):
+            raise NotFound("User not found") from None
+        if release_email and cancelled.failed("email"):
+            return False
+        raise
+    return True
+
+
 def soft_delete_user(user_id: str) -> datetime:
     """Hide the user from every read path and release their email now; TTL purges the profile later.
 
@@ -235,24 +258,9 @@ def soft_delete_user(user_id: str) -> datetime:
     if user is None:
         raise NotFound("User not found")
     now = utcnow()
-    # Only the user's own claim is released (a legacy user may lack one: the delete still happens).
-    owns_claim = find_user_id_by_email(user.email) == user_id
-
-    def build(tx: Transaction) -> None:
-        profile = UserModel(*UserModel.key(user_id))
-        # The email read above is the one whose claim goes: no email change can slip in between.
-        condition = live_user_condition() & (UserModel.email == user.email)
-        tx.update("user", profile, _soft_delete_actions(now), condition=condition)
-        if owns_claim:
-            claim = EmailClaimModel(*EmailClaimModel.key(user.email))
-            tx.delete("email", claim, condition=EmailClaimModel.user_id == user_id)
-
-    try:
-        run_transaction(build)
-    except TransactionCancelled as cancelled:
-        if cancelled.failed("user"):
-            raise NotFound("User not found") from None
-        raise
+    # A user without a claim of their own (data older than claims) is deleted all the same.
+    if not _soft_delete(user_id, user.email, now, release_email=True):
+        _soft_delete(user_id, user.email, now, release_email=False)
     return now
 
 
