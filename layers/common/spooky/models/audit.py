@@ -48,13 +48,24 @@ class AuditModel(KeyedModel):
     actor = UnicodeAttribute(null=True)
     request_id = UnicodeAttribute(attr_name="requestId", null=True)
     changed_fields = ListAttribute(of=UnicodeAttribute, attr_name="changedFields", default=list)
-    # Item images with secrets redacted; absent on create (before) and delete (after).
+    # Item images, secrets redacted and personal data pseudonymised (spooky.services.audit.sanitise);
+    # absent on create (before) and delete (after).
     before = MapAttribute[str, Any](null=True)
     after = MapAttribute[str, Any](null=True)
+    # Which key made the images' pseudonyms (spooky.services.pseudonyms.key_id); absent on records
+    # written before pseudonymisation, which migrations/0002 rewrites.
+    pseudonym_key = UnicodeAttribute(attr_name="pseudonymKey", null=True)
     ttl = TTLAttribute()
+
+    def images(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """``before`` and ``after`` as plain data."""
+        before = self.before.as_dict() if self.before is not None else None
+        after = self.after.as_dict() if self.after is not None else None
+        return before, after
 
     def as_json(self) -> dict[str, Any]:
         """The record as an operator reads it."""
+        before, after = self.images()
         return {
             "occurredAt": self.occurred_at.isoformat(),
             "action": self.action,
@@ -64,8 +75,9 @@ class AuditModel(KeyedModel):
             "actor": self.actor,
             "requestId": self.request_id,
             "changedFields": list(self.changed_fields or []),
-            "before": self.before.as_dict() if self.before is not None else None,
-            "after": self.after.as_dict() if self.after is not None else None,
+            "before": before,
+            "after": after,
             "eventId": self.event_id,
             "sourceTable": self.source_table,
+            "pseudonymKey": self.pseudonym_key,
         }

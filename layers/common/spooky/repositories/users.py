@@ -216,23 +216,57 @@ def mark_email_verified(user_id: str) -> UserModel:
     return _update_live_user(user_id, [UserModel.email_verified.set(True)])
 
 
-def soft_delete_user(user_id: str) -> datetime:
-    """Hide the user from every read path now; TTL purges the profile after DELETION_GRACE.
+def _soft_delete_actions(now: datetime) -> list[Action]:
+    # Removing the index keys takes the profile out of both indexes in the same write.
+    return [
+        UserModel.deleted_at.set(now),
+        UserModel.ttl.set(now + DELETION_GRACE),
+        UserModel.gsi1pk.remove(),
+        UserModel.gsi1sk.remove(),
+        UserModel.gsi2pk.remove(),
+        UserModel.gsi2sk.remove(),
+        *user_update_actions(None, now),
+    ]
 
-    Returns the deletion time. Removing the index keys takes the profile out of both indexes.
+
+def _soft_delete(user_id: str, email: str, now: datetime, *, release_email: bool) -> bool:
+    """One transaction; False (nothing written) when the email's claim is missing or not the user's."""
+
+    def build(tx: Transaction) -> None:
+        profile = UserModel(*UserModel.key(user_id))
+        # The claim released is the one of the email read: no email change can slip in between.
+        condition = live_user_condition() & (UserModel.email == email)
+        tx.update("user", profile, _soft_delete_actions(now), condition=condition)
+        if release_email:
+            claim = EmailClaimModel(*EmailClaimModel.key(email))
+            tx.delete("email", claim, condition=EmailClaimModel.user_id == user_id)
+
+    try:
+        run_transaction(build)
+    except TransactionCancelled as cancelled:
+        if cancelled.failed("user"):
+            raise NotFound("User not found") from None
+        if release_email and cancelled.failed("email"):
+            return False
+        raise
+    return True
+
+
+def soft_delete_user(user_id: str) -> datetime:
+    """Hide the user from every read path and release their email now; TTL purges the profile later.
+
+    Returns the deletion time. The email claim is deleted in the same transaction, so from then on
+    the address answers like one never used: sign-in fails as for any unknown email, and sign-up
+    creates a new, independent account (the old one can then no longer be restored under it).
+    Raises NotFound when the user is missing or already deleted.
     """
+    user = get_user(user_id, ["email"], consistent=True)
+    if user is None:
+        raise NotFound("User not found")
     now = utcnow()
-    _update_live_user(
-        user_id,
-        [
-            UserModel.deleted_at.set(now),
-            UserModel.ttl.set(now + DELETION_GRACE),
-            UserModel.gsi1pk.remove(),
-            UserModel.gsi1sk.remove(),
-            UserModel.gsi2pk.remove(),
-            UserModel.gsi2sk.remove(),
-        ],
-    )
+    # A user without a claim of their own (data older than claims) is deleted all the same.
+    if not _soft_delete(user_id, user.email, now, release_email=True):
+        _soft_delete(user_id, user.email, now, release_email=False)
     return now
 
 

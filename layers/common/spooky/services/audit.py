@@ -1,7 +1,8 @@
 """The audit log: every change of a user, post, session or account, as an immutable record.
 
 Records come from the tables' streams (so no write path can skip them), carry the item before and
-after the change with secrets redacted, and are kept seven years (docs/operations.md).
+after the change with secrets redacted and personal data pseudonymised, and are kept seven years,
+long after the account itself is erased (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from spooky.clock import utcnow
 from spooky.models import keys
 from spooky.models.audit import AuditModel
 from spooky.repositories import audit as audit_repository
-from spooky.services import changes
+from spooky.services import changes, pseudonyms
 
 # Seven years, leap days included: the seed's audit retention.
 AUDIT_RETENTION = timedelta(days=7 * 365 + 2)
@@ -32,6 +33,37 @@ SECRET_FIELDS = frozenset(
 # Keys that embed a token hash (keys.verification_pk) are secrets too.
 SECRET_KEY_PREFIXES = ("VERIFICATION#",)
 KEY_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk")
+# Who, what and when: ids, keys, timestamps, counters and flags, kept in clear for seven years.
+# Every other attribute is personal data until listed here: an attribute added later is
+# pseudonymised by default rather than kept in clear.
+CLEAR_FIELDS = frozenset(
+    {
+        *KEY_FIELDS,
+        "gsi2pk",
+        "gsi2sk",
+        "id",
+        "userId",
+        "createdById",
+        "actorId",
+        "requestId",
+        "providerId",
+        "scope",
+        "emailVerified",
+        "postCount",
+        "version",
+        "createdAt",
+        "updatedAt",
+        "deletedAt",
+        "expiresAt",
+        "accessTokenExpiresAt",
+        "refreshTokenExpiresAt",
+        "ttl",
+    }
+)
+# An account's sort key embeds the provider's account id (keys.account_sk), e.g. a Google subject.
+PERSONAL_KEYS = {"account": frozenset({"sk"})}
+# Free text: no words survive, only length and keyed hash (that it changed, and by how much).
+TEXT_FIELDS = {"post": frozenset({"name", "content"})}
 # Keeps a record well under DynamoDB's 400 KB item limit even with two large images.
 MAX_STRING_LENGTH = 100_000
 _ACCOUNT_SK_PREFIX = "ACCOUNT#"  # keys.account_sk
@@ -74,15 +106,32 @@ def _shorten(value: Any) -> Any:
     return value
 
 
-def redact(image: dict[str, Any]) -> dict[str, Any]:
-    """The image as plain data, secrets replaced by a marker (so a change to them stays visible)."""
-    redacted: dict[str, Any] = {}
-    for name, value in image.items():
-        secret = name in SECRET_FIELDS or (
-            name in KEY_FIELDS and isinstance(value, str) and value.startswith(SECRET_KEY_PREFIXES)
-        )
-        redacted[name] = REDACTED if secret else _shorten(changes.plain(value))
-    return redacted
+def _is_secret(name: str, value: Any) -> bool:
+    return name in SECRET_FIELDS or (
+        name in KEY_FIELDS and isinstance(value, str) and value.startswith(SECRET_KEY_PREFIXES)
+    )
+
+
+def _sanitised(entity: str, name: str, value: Any, key: bytes) -> Any:
+    if _is_secret(name, value):
+        return REDACTED
+    plain = changes.plain(value)
+    if plain is None:
+        return None  # an absent value says nothing about anyone
+    if name in TEXT_FIELDS.get(entity, ()):
+        return pseudonyms.text_pseudonym(plain, key)
+    if name in CLEAR_FIELDS and name not in PERSONAL_KEYS.get(entity, ()):
+        return _shorten(plain)
+    return pseudonyms.pseudonym(plain, key)
+
+
+def sanitise(entity: str, image: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """The image as plain data fit to keep for seven years.
+
+    Secrets become a marker and personal data a keyed pseudonym: a change to either stays visible
+    (changedFields) but not the value.
+    """
+    return {name: _sanitised(entity, name, value, key) for name, value in image.items()}
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
@@ -111,6 +160,7 @@ def audit_record(record: DynamoDBRecord) -> AuditModel | None:
         return None
     when = changes.occurred_at(record)
     ttl_expiry = changes.is_ttl_expiry(record)
+    key = pseudonyms.audit_key()
     return AuditModel(
         audit_repository.audit_pk(subject.entity, subject.entity_id),
         f"{keys.sortable_time(when)}#{record.event_id}",
@@ -128,8 +178,9 @@ def audit_record(record: DynamoDBRecord) -> AuditModel | None:
         actor=changes.TTL_PRINCIPAL if ttl_expiry else _optional((after or {}).get("actorId")),
         request_id=_optional((after or {}).get("requestId")),
         changed_fields=changed_fields(before, after),
-        before=redact(before) if before is not None else None,
-        after=redact(after) if after is not None else None,
+        before=sanitise(subject.entity, before, key) if before is not None else None,
+        after=sanitise(subject.entity, after, key) if after is not None else None,
+        pseudonym_key=pseudonyms.key_id(key),
         ttl=when + AUDIT_RETENTION,
     )
 
