@@ -49,6 +49,7 @@ CLEAR_FIELDS = frozenset(
         "providerId",
         "scope",
         "emailVerified",
+        "remember",
         "postCount",
         "version",
         "createdAt",
