@@ -18,6 +18,9 @@ from typing import Any
 
 import pytest
 
+from devtools.events import authorizer_event, rest_event
+from devtools.local_env import FunctionError, InProcessRunner
+from devtools.template import authorizer_function
 from spooky.auth.cookies import signed_cookie_value
 from spooky.auth.passwords import hash_password
 from spooky.repositories import posts, users
@@ -430,3 +433,40 @@ def test_explicit_nulls_are_refused_or_ignored_never_a_500(world: World) -> None
     )
     assert renamed.status == 200, renamed.body
     assert call("GET", f"/users/{world.user_id}").body["user"]["name"] == "Wed"
+
+
+# Signed-looking credentials whose signature part is not ASCII (or the value is not encodable): each
+# once raised inside the HMAC comparison.
+UNREADABLE_CREDENTIALS = ["a.%C3%A9", "a.\u00e9", "\ud800.AAAA", "x" * 20 + ".\u00b2"]
+
+
+def test_unreadable_credentials_are_no_session_never_a_5xx(world: World) -> None:
+    authorizer = authorizer_function()
+    assert authorizer
+    for credential in UNREADABLE_CREDENTIALS:
+        for headers in (
+            {"Authorization": f"Bearer {credential}"},
+            {"Cookie": f"better-auth.session_token={credential}", "Origin": FRONT_END_ORIGIN},
+        ):
+            with nothing_changes(world):
+                for method, path, body in [
+                    ("GET", "/api/auth/get-session", None),
+                    ("POST", "/api/auth/sign-out", {}),
+                    ("POST", "/api/auth/send-verification-email", {"email": "nobody@example.com"}),
+                ]:
+                    reply = call(method, path, body=body, headers=headers)
+                    assert reply.status < 500, (credential, path, reply.body)
+            event = authorizer_event(rest_event("GET", "/posts/{postId}", "/posts/x", headers=headers))
+            with pytest.raises(FunctionError) as refused:
+                InProcessRunner().run(authorizer, event)
+            # The one message API Gateway turns into a 401; any other failure is a 5xx.
+            assert refused.value.error_message == "Unauthorized", refused.value
+
+
+def test_a_garbage_dont_remember_cookie_is_ignored(world: World) -> None:
+    session = f"better-auth.session_token={world.bearer}"
+    for garbage in UNREADABLE_CREDENTIALS:
+        cookie = {"Cookie": f"{session}; better-auth.dont_remember={garbage}", "Origin": FRONT_END_ORIGIN}
+        reply = call("GET", "/api/auth/get-session", headers=cookie)
+        assert reply.status == 200, (garbage, reply.body)
+        assert reply.body["user"]["id"] == world.user_id
