@@ -19,8 +19,11 @@ from typing import Any
 import pytest
 
 from devtools.events import authorizer_event, rest_event
+from devtools.functions import load_handler
+from devtools.lambda_context import LocalLambdaContext
 from devtools.local_env import FunctionError, InProcessRunner
-from devtools.template import authorizer_function
+from devtools.openapi import DOCUMENT_PATH
+from devtools.template import authorizer_function, routes
 from spooky.auth.cookies import signed_cookie_value
 from spooky.auth.passwords import hash_password
 from spooky.repositories import posts, users
@@ -159,6 +162,50 @@ def test_deeply_nested_json_is_400(world: World) -> None:
             assert_refused(reply.status, reply.body, 400)
 
 
+# What json.loads raises on (other than syntax errors) or accepts although it is not JSON.
+UNPARSABLE_JSON = {
+    "integer past the int-string limit": '{"name": ' + "1" * 4301 + "}",
+    "negative one": '{"name": -' + "9" * 5000 + "}",
+    "float out of range": '{"name": 1e999}',
+    "negative float out of range": '{"name": [-1e400]}',
+    "NaN": '{"name": "x", "content": NaN}',
+    "-Infinity": "[-Infinity]",
+    "lone surrogate": '{"name": "\\ud800"}',
+    "lone surrogate in a password": '{"email": "a@example.com", "password": "\\udfffpassword"}',
+    "lone surrogate as a key": '{"\\ud800": 1}',
+}
+
+
+def body_routes(world: World) -> list[tuple[str, str, str | None]]:
+    """Every route of template.yaml that reads a JSON body (per the OpenAPI document): (method, path with
+    real ids, user id if protected)."""
+    document = json.loads(DOCUMENT_PATH.read_text())
+    ids = {"{postId}": world.post_id, "{userId}": world.user_id}
+    chosen = []
+    for route in routes():
+        if "requestBody" not in document["paths"].get(route.path, {}).get(route.method.lower(), {}):
+            continue
+        path = route.path
+        for name, value in ids.items():
+            path = path.replace(name, value)
+        chosen.append((route.method, path, world.user_id if route.authorized else None))
+    return chosen
+
+
+def test_json_that_python_cannot_parse_or_json_forbids_is_400_on_every_route(world: World) -> None:
+    json_headers = {"Content-Type": "application/json"}
+    chosen = body_routes(world)
+    assert len(chosen) >= 10, chosen
+    with nothing_changes(world):
+        for method, path, user_id in chosen:
+            for label, body in UNPARSABLE_JSON.items():
+                reply = call(method, path, user_id=user_id, body=body, headers=json_headers)
+                assert_refused(reply.status, reply.body, 400, case=(label, method, path))
+        too_long = UNPARSABLE_JSON["integer past the int-string limit"]
+        reply = call("POST", "/posts", user_id=world.user_id, body=too_long)
+        assert "too many digits" in reply.body["message"], reply.body
+
+
 def test_bodies_that_are_not_json_are_415_over_http(world: World, local_api: str) -> None:
     cases = [
         ("text/plain", b'{"name": "sent as text"}'),
@@ -207,6 +254,41 @@ def test_huge_bodies_are_413_over_http(world: World, local_api: str) -> None:
         too_long = {"name": "long", "content": "x" * 20_001}
         reply = call("POST", "/posts", user_id=world.user_id, body=too_long)
         assert_refused(reply.status, reply.body, 400)
+
+
+def call_event(event: dict[str, Any], user_id: str) -> tuple[int, Any]:
+    """POST /posts with an event as built (e.g. flagged base64), as the authorizer admitted ``user_id``."""
+    event["requestContext"]["authorizer"] = {"principalId": user_id, "userId": user_id, "sessionId": "s"}
+    response = load_handler("CreatePostFunction")(event, LocalLambdaContext("CreatePostFunction"))
+    return response["statusCode"], json.loads(response["body"])
+
+
+def base64_post(payload: bytes | str) -> dict[str, Any]:
+    event = rest_event("POST", "/posts", "/posts", headers={"Content-Type": "application/json"})
+    encoded = base64.b64encode(payload).decode() if isinstance(payload, bytes) else payload
+    return {**event, "body": encoded, "isBase64Encoded": True}
+
+
+def test_the_body_limit_counts_bytes_not_characters(world: World) -> None:
+    # 100,000 emoji: 100 K characters (under the limit if it counted characters), 400 KB of UTF-8.
+    emoji = json.dumps({"name": "big", "content": "\U0001f47b" * 100_000}, ensure_ascii=False)
+    assert len(emoji) < 256 * 1024 < len(emoji.encode())
+    big = json.dumps({"name": "big", "content": "x" * 300_000}).encode()
+    with nothing_changes(world):
+        reply = call("POST", "/posts", user_id=world.user_id, body=emoji)
+        assert_refused(reply.status, reply.body, 413, "PAYLOAD_TOO_LARGE")
+        # A base64 body counts by what it decodes to; one of 300 KB is too large whatever its encoding.
+        status, body = call_event(base64_post(big), world.user_id)
+        assert_refused(status, body, 413, "PAYLOAD_TOO_LARGE")
+
+
+def test_base64_bodies_that_are_not_utf8_json_are_400(world: World) -> None:
+    with nothing_changes(world):
+        for payload in [b"\xff\xfe{\x00", b'{"name": "\xc3"}', "not base64!", "\u00e9\u00e9==", "QQ"]:
+            status, body = call_event(base64_post(payload), world.user_id)
+            assert_refused(status, body, 400, case=payload)
+    status, body = call_event(base64_post(b'{"name": "sent as base64"}'), world.user_id)
+    assert status == 201, body
 
 
 # Sent as JSON escapes (json.dumps writes "\\u0000", "\\ud800"), as a client would send them.
