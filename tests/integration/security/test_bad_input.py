@@ -501,6 +501,19 @@ def test_bad_if_match_and_idempotency_headers_are_400(world: World) -> None:
         assert_refused(stale.status, stale.body, 412, "PRECONDITION_FAILED")
 
 
+def test_if_match_takes_ascii_digits_only(world: World) -> None:
+    """isdigit() accepted these; int() refused the superscript (a 500) and read the Arabic-Indic 3."""
+    for value in ['"\u00b2"', 'W/"\u00b2"', '"1\u00b9"', '"\u0663"', '"\uff11"', '"\U0001d7ce"']:
+        headers = {"If-Match": value}
+        with nothing_changes(world):
+            patch = call(
+                "PATCH", f"/posts/{world.post_id}", user_id=world.user_id, body={"name": "x"}, headers=headers
+            )
+            assert_refused(patch.status, patch.body, 400, "VALIDATION_ERROR", case=value)
+            delete = call("DELETE", f"/posts/{world.post_id}", user_id=world.user_id, headers=headers)
+            assert_refused(delete.status, delete.body, 400, "VALIDATION_ERROR", case=value)
+
+
 def test_explicit_nulls_are_refused_or_ignored_never_a_500(world: World) -> None:
     """Found by the fuzz run: {"email": null} on update-user reached the repository and failed (500)."""
     with nothing_changes(world):
