@@ -302,6 +302,10 @@ UNSTORABLE_TEXT = {
     "ESC": "\x1b[31m",
     "DEL": "\x7f",
     "BS": "\x08",
+    "C1 CSI": "\x9b31m",
+    "C1 NEL": "a\x85b",
+    "C1 first": "\x80",
+    "C1 last": "\x9f",
 }
 
 

@@ -53,6 +53,18 @@ def test_content_keeps_newlines_and_tabs_but_refuses_nul_and_lone_surrogates() -
     assert [error.field for error in refused({"name": "n\ud800", "content": "ok"})] == ["name"]
 
 
+@pytest.mark.parametrize("control", ["\x80", "\x85", "\x9b[31m", "\x9f", "\x7f", "\x1b"])
+def test_c1_controls_are_refused_like_c0(control: str) -> None:
+    # C1 (U+0080-U+009F) was accepted: "\x9b" is a one-character CSI, as "\x1b[" is in C0.
+    assert [error.field for error in refused({"name": f"a{control}b"})] == ["name"]
+    assert [error.field for error in refused({"name": "n", "content": control})] == ["content"]
+
+
+def test_the_characters_around_c1_are_text() -> None:
+    text = "~\u00a0\u00a9\u00ff"  # before DEL, and no-break space, copyright, y-diaeresis after C1
+    assert validate(NewPost, {"name": text, "content": text}).content == text
+
+
 def test_unknown_fields_are_refused_not_ignored() -> None:
     assert [error.field for error in refused({"name": "n", "createdById": "someone-else"})] == ["createdById"]
 

@@ -15,8 +15,9 @@ NAME_MAX_LENGTH = 255
 # 20,000 characters are at most 80 KB of UTF-8: a post item stays far below DynamoDB's 400 KB limit.
 POST_CONTENT_MAX_LENGTH = 20_000
 
-# C0 controls other than tab, newline and carriage return (NUL included) have no place in text.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters have no place in text: C0 other than tab, newline and carriage return (NUL
+# included), DEL, and C1 (U+0080-U+009F: CSI and others act on terminals and log viewers like ESC).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 S = TypeVar("S", bound=BaseModel)
 
