@@ -569,3 +569,20 @@ def test_a_garbage_dont_remember_cookie_is_ignored(world: World) -> None:
         reply = call("GET", "/api/auth/get-session", headers=cookie)
         assert reply.status == 200, (garbage, reply.body)
         assert reply.body["user"]["id"] == world.user_id
+
+
+def test_a_post_edit_that_changes_nothing_or_nulls_the_name_is_refused_as_update_user_does(
+    world: World,
+) -> None:
+    """PATCH /posts answered 200 to these and bumped the version; update-user refuses them."""
+    with nothing_changes(world):
+        for body in [{}, {"name": None}, {"name": None, "content": "x"}]:
+            user = call("POST", "/api/auth/update-user", user_id=world.user_id, body=body)
+            post = call("PATCH", f"/posts/{world.post_id}", user_id=world.user_id, body=body)
+            assert_refused(post.status, post.body, 400, user.body["code"], case=body)
+            assert post.body["code"] in ("NO_FIELDS_TO_UPDATE", "VALIDATION_ERROR"), post.body
+    post = call("GET", f"/posts/{world.post_id}").body
+    assert (post["name"], post["content"], post["version"]) == ("first", "hello", 1)
+    cleared = call("PATCH", f"/posts/{world.post_id}", user_id=world.user_id, body={"content": None})
+    assert cleared.status == 200, cleared.body  # content is optional: null still clears it
+    assert (cleared.body["name"], cleared.body.get("content")) == ("first", None)

@@ -85,3 +85,10 @@ def test_validation_failed_message_names_each_field() -> None:
     error = ValidationFailed([FieldError("name", "cannot be empty"), FieldError("content", "too long")])
     assert error.code == "VALIDATION_ERROR"
     assert str(error) == "[name] cannot be empty; [content] too long"
+
+
+def test_changes_may_leave_the_name_out_but_not_null_it() -> None:
+    assert validate(PostChanges, {"content": "c"}).model_fields_set == {"content"}
+    with pytest.raises(ValidationFailed) as refused_null:
+        validate(PostChanges, {"name": None})
+    assert refused_null.value.errors == [FieldError("name", "cannot be null")]

@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from spooky.errors import FieldError, ValidationFailed
+from spooky.errors import BadRequest, FieldError, ValidationFailed
 
 EMAIL_MAX_LENGTH = 255
 NAME_MAX_LENGTH = 255
@@ -29,6 +29,13 @@ def _clean_text(value: str) -> str:
         raise ValueError("must be valid Unicode text (no lone surrogates)") from None
     if _CONTROL_CHARACTERS.search(value):
         raise ValueError("must not contain control characters")
+    return value
+
+
+def _not_null(value: str | None) -> str:
+    # Runs on sent values only (defaults are not validated): absent leaves a field, null would remove it.
+    if value is None:
+        raise ValueError("cannot be null")
     return value
 
 
@@ -81,6 +88,8 @@ RequiredName = Annotated[
     _at_most(NAME_MAX_LENGTH),
     documented(minLength=1, maxLength=NAME_MAX_LENGTH),
 ]
+# RequiredName in a change set: may be left out, never set to null (every user and post has a name).
+RequiredNameChange = Annotated[RequiredName | None, AfterValidator(_not_null)]
 OptionalName = Annotated[
     str, AfterValidator(_clean_text), _at_most(NAME_MAX_LENGTH), documented(maxLength=NAME_MAX_LENGTH)
 ]
@@ -97,6 +106,12 @@ class Schema(BaseModel):
     """Base for input schemas: unknown fields are refused, strings are not coerced from numbers."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+def require_changes(changes: BaseModel) -> None:
+    """A change set must name at least one field: an empty one is refused, as Better Auth's update-user."""
+    if not changes.model_fields_set:
+        raise BadRequest("No fields to update", code="NO_FIELDS_TO_UPDATE")
 
 
 def field_errors(error: ValidationError) -> list[FieldError]:
