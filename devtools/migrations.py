@@ -28,6 +28,7 @@ from pynamodb.models import Model
 
 from devtools.template import ROOT
 from spooky.clock import utcnow
+from spooky.db.errors import is_condition_failure
 from spooky.models.base import app_table_meta
 
 RawItem = dict[str, Any]
@@ -273,7 +274,7 @@ class Runner:
                 condition=LedgerModel.pk.does_not_exist() | ((LedgerModel.status != APPLIED) & free),
             )
         except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
+            if is_condition_failure(error):
                 raise MigrationLocked(f"{migration_id} is applied or being run by another runner") from None
             raise
         return entry

@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from devtools.migrations import DataMigration, RawItem
+from spooky.db.errors import is_condition_failure
 from spooky.models import keys
 from spooky.models.app import PostModel, UserModel
 
@@ -48,7 +49,7 @@ class Migration(DataMigration):
                 )
                 return True
             except UpdateError as error:
-                if error.cause_response_code != "ConditionalCheckFailedException":
+                if not is_condition_failure(error):
                     raise
             try:
                 current = UserModel.get(*UserModel.key(user_id), consistent_read=True)

@@ -18,6 +18,12 @@ from typing import Any
 
 import pytest
 
+from devtools.events import authorizer_event, rest_event
+from devtools.functions import load_handler
+from devtools.lambda_context import LocalLambdaContext
+from devtools.local_env import FunctionError, InProcessRunner
+from devtools.openapi import DOCUMENT_PATH
+from devtools.template import authorizer_function, routes
 from spooky.auth.cookies import signed_cookie_value
 from spooky.auth.passwords import hash_password
 from spooky.repositories import posts, users
@@ -156,6 +162,50 @@ def test_deeply_nested_json_is_400(world: World) -> None:
             assert_refused(reply.status, reply.body, 400)
 
 
+# What json.loads raises on (other than syntax errors) or accepts although it is not JSON.
+UNPARSABLE_JSON = {
+    "integer past the int-string limit": '{"name": ' + "1" * 4301 + "}",
+    "negative one": '{"name": -' + "9" * 5000 + "}",
+    "float out of range": '{"name": 1e999}',
+    "negative float out of range": '{"name": [-1e400]}',
+    "NaN": '{"name": "x", "content": NaN}',
+    "-Infinity": "[-Infinity]",
+    "lone surrogate": '{"name": "\\ud800"}',
+    "lone surrogate in a password": '{"email": "a@example.com", "password": "\\udfffpassword"}',
+    "lone surrogate as a key": '{"\\ud800": 1}',
+}
+
+
+def body_routes(world: World) -> list[tuple[str, str, str | None]]:
+    """Every route of template.yaml that reads a JSON body (per the OpenAPI document): (method, path with
+    real ids, user id if protected)."""
+    document = json.loads(DOCUMENT_PATH.read_text())
+    ids = {"{postId}": world.post_id, "{userId}": world.user_id}
+    chosen = []
+    for route in routes():
+        if "requestBody" not in document["paths"].get(route.path, {}).get(route.method.lower(), {}):
+            continue
+        path = route.path
+        for name, value in ids.items():
+            path = path.replace(name, value)
+        chosen.append((route.method, path, world.user_id if route.authorized else None))
+    return chosen
+
+
+def test_json_that_python_cannot_parse_or_json_forbids_is_400_on_every_route(world: World) -> None:
+    json_headers = {"Content-Type": "application/json"}
+    chosen = body_routes(world)
+    assert len(chosen) >= 10, chosen
+    with nothing_changes(world):
+        for method, path, user_id in chosen:
+            for label, body in UNPARSABLE_JSON.items():
+                reply = call(method, path, user_id=user_id, body=body, headers=json_headers)
+                assert_refused(reply.status, reply.body, 400, case=(label, method, path))
+        too_long = UNPARSABLE_JSON["integer past the int-string limit"]
+        reply = call("POST", "/posts", user_id=world.user_id, body=too_long)
+        assert "too many digits" in reply.body["message"], reply.body
+
+
 def test_bodies_that_are_not_json_are_415_over_http(world: World, local_api: str) -> None:
     cases = [
         ("text/plain", b'{"name": "sent as text"}'),
@@ -206,6 +256,41 @@ def test_huge_bodies_are_413_over_http(world: World, local_api: str) -> None:
         assert_refused(reply.status, reply.body, 400)
 
 
+def call_event(event: dict[str, Any], user_id: str) -> tuple[int, Any]:
+    """POST /posts with an event as built (e.g. flagged base64), as the authorizer admitted ``user_id``."""
+    event["requestContext"]["authorizer"] = {"principalId": user_id, "userId": user_id, "sessionId": "s"}
+    response = load_handler("CreatePostFunction")(event, LocalLambdaContext("CreatePostFunction"))
+    return response["statusCode"], json.loads(response["body"])
+
+
+def base64_post(payload: bytes | str) -> dict[str, Any]:
+    event = rest_event("POST", "/posts", "/posts", headers={"Content-Type": "application/json"})
+    encoded = base64.b64encode(payload).decode() if isinstance(payload, bytes) else payload
+    return {**event, "body": encoded, "isBase64Encoded": True}
+
+
+def test_the_body_limit_counts_bytes_not_characters(world: World) -> None:
+    # 100,000 emoji: 100 K characters (under the limit if it counted characters), 400 KB of UTF-8.
+    emoji = json.dumps({"name": "big", "content": "\U0001f47b" * 100_000}, ensure_ascii=False)
+    assert len(emoji) < 256 * 1024 < len(emoji.encode())
+    big = json.dumps({"name": "big", "content": "x" * 300_000}).encode()
+    with nothing_changes(world):
+        reply = call("POST", "/posts", user_id=world.user_id, body=emoji)
+        assert_refused(reply.status, reply.body, 413, "PAYLOAD_TOO_LARGE")
+        # A base64 body counts by what it decodes to; one of 300 KB is too large whatever its encoding.
+        status, body = call_event(base64_post(big), world.user_id)
+        assert_refused(status, body, 413, "PAYLOAD_TOO_LARGE")
+
+
+def test_base64_bodies_that_are_not_utf8_json_are_400(world: World) -> None:
+    with nothing_changes(world):
+        for payload in [b"\xff\xfe{\x00", b'{"name": "\xc3"}', "not base64!", "\u00e9\u00e9==", "QQ"]:
+            status, body = call_event(base64_post(payload), world.user_id)
+            assert_refused(status, body, 400, case=payload)
+    status, body = call_event(base64_post(b'{"name": "sent as base64"}'), world.user_id)
+    assert status == 201, body
+
+
 # Sent as JSON escapes (json.dumps writes "\\u0000", "\\ud800"), as a client would send them.
 UNSTORABLE_TEXT = {
     "NUL": "\x00",
@@ -217,6 +302,10 @@ UNSTORABLE_TEXT = {
     "ESC": "\x1b[31m",
     "DEL": "\x7f",
     "BS": "\x08",
+    "C1 CSI": "\x9b31m",
+    "C1 NEL": "a\x85b",
+    "C1 first": "\x80",
+    "C1 last": "\x9f",
 }
 
 
@@ -416,6 +505,19 @@ def test_bad_if_match_and_idempotency_headers_are_400(world: World) -> None:
         assert_refused(stale.status, stale.body, 412, "PRECONDITION_FAILED")
 
 
+def test_if_match_takes_ascii_digits_only(world: World) -> None:
+    """isdigit() accepted these; int() refused the superscript (a 500) and read the Arabic-Indic 3."""
+    for value in ['"\u00b2"', 'W/"\u00b2"', '"1\u00b9"', '"\u0663"', '"\uff11"', '"\U0001d7ce"']:
+        headers = {"If-Match": value}
+        with nothing_changes(world):
+            patch = call(
+                "PATCH", f"/posts/{world.post_id}", user_id=world.user_id, body={"name": "x"}, headers=headers
+            )
+            assert_refused(patch.status, patch.body, 400, "VALIDATION_ERROR", case=value)
+            delete = call("DELETE", f"/posts/{world.post_id}", user_id=world.user_id, headers=headers)
+            assert_refused(delete.status, delete.body, 400, "VALIDATION_ERROR", case=value)
+
+
 def test_explicit_nulls_are_refused_or_ignored_never_a_500(world: World) -> None:
     """Found by the fuzz run: {"email": null} on update-user reached the repository and failed (500)."""
     with nothing_changes(world):
@@ -430,3 +532,57 @@ def test_explicit_nulls_are_refused_or_ignored_never_a_500(world: World) -> None
     )
     assert renamed.status == 200, renamed.body
     assert call("GET", f"/users/{world.user_id}").body["user"]["name"] == "Wed"
+
+
+# Signed-looking credentials whose signature part is not ASCII (or the value is not encodable): each
+# once raised inside the HMAC comparison.
+UNREADABLE_CREDENTIALS = ["a.%C3%A9", "a.\u00e9", "\ud800.AAAA", "x" * 20 + ".\u00b2"]
+
+
+def test_unreadable_credentials_are_no_session_never_a_5xx(world: World) -> None:
+    authorizer = authorizer_function()
+    assert authorizer
+    for credential in UNREADABLE_CREDENTIALS:
+        for headers in (
+            {"Authorization": f"Bearer {credential}"},
+            {"Cookie": f"better-auth.session_token={credential}", "Origin": FRONT_END_ORIGIN},
+        ):
+            with nothing_changes(world):
+                for method, path, body in [
+                    ("GET", "/api/auth/get-session", None),
+                    ("POST", "/api/auth/sign-out", {}),
+                    ("POST", "/api/auth/send-verification-email", {"email": "nobody@example.com"}),
+                ]:
+                    reply = call(method, path, body=body, headers=headers)
+                    assert reply.status < 500, (credential, path, reply.body)
+            event = authorizer_event(rest_event("GET", "/posts/{postId}", "/posts/x", headers=headers))
+            with pytest.raises(FunctionError) as refused:
+                InProcessRunner().run(authorizer, event)
+            # The one message API Gateway turns into a 401; any other failure is a 5xx.
+            assert refused.value.error_message == "Unauthorized", refused.value
+
+
+def test_a_garbage_dont_remember_cookie_is_ignored(world: World) -> None:
+    session = f"better-auth.session_token={world.bearer}"
+    for garbage in UNREADABLE_CREDENTIALS:
+        cookie = {"Cookie": f"{session}; better-auth.dont_remember={garbage}", "Origin": FRONT_END_ORIGIN}
+        reply = call("GET", "/api/auth/get-session", headers=cookie)
+        assert reply.status == 200, (garbage, reply.body)
+        assert reply.body["user"]["id"] == world.user_id
+
+
+def test_a_post_edit_that_changes_nothing_or_nulls_the_name_is_refused_as_update_user_does(
+    world: World,
+) -> None:
+    """PATCH /posts answered 200 to these and bumped the version; update-user refuses them."""
+    with nothing_changes(world):
+        for body in [{}, {"name": None}, {"name": None, "content": "x"}]:
+            user = call("POST", "/api/auth/update-user", user_id=world.user_id, body=body)
+            post = call("PATCH", f"/posts/{world.post_id}", user_id=world.user_id, body=body)
+            assert_refused(post.status, post.body, 400, user.body["code"], case=body)
+            assert post.body["code"] in ("NO_FIELDS_TO_UPDATE", "VALIDATION_ERROR"), post.body
+    post = call("GET", f"/posts/{world.post_id}").body
+    assert (post["name"], post["content"], post["version"]) == ("first", "hello", 1)
+    cleared = call("PATCH", f"/posts/{world.post_id}", user_id=world.user_id, body={"content": None})
+    assert cleared.status == 200, cleared.body  # content is optional: null still clears it
+    assert (cleared.body["name"], cleared.body.get("content")) == ("first", None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spooky.auth import cookies
 from spooky.auth.cookies import parse_cookie_header, session_token, sign, signed_cookie_value, unsign
@@ -98,3 +100,44 @@ def test_the_dont_remember_cookie_must_be_signed() -> None:
     assert cookies.wants_short_session({"Cookie": f"{cookies.DONT_REMEMBER_COOKIE}={DONT_REMEMBER_VALUE}"})
     assert not cookies.wants_short_session({"Cookie": f"{cookies.DONT_REMEMBER_COOKIE}=true"})
     assert not cookies.wants_short_session({})
+
+
+# Each once raised (TypeError from hmac.compare_digest on non-ASCII str, UnicodeEncodeError on a lone
+# surrogate): a 500 on get-session and sign-out, a 503 "Authorizer unavailable" on protected routes.
+UNREADABLE_CREDENTIALS = [
+    "a.%C3%A9",
+    "a.\u00e9",
+    f"{TOKEN}." + "\u00e9" * 44,
+    f"{TOKEN}.{'A' * 43}\u00b2",
+    "\ud800.AAAA",
+    f"\ud800.{SIGNED.rpartition('.')[2]}",
+    f"{TOKEN}.\ud800",
+    "%ED%A0%80.%C3%A9",
+]
+
+
+@pytest.mark.parametrize("credential", UNREADABLE_CREDENTIALS)
+def test_unreadable_credentials_present_no_session(credential: str) -> None:
+    for headers in (
+        {"Authorization": f"Bearer {credential}"},
+        {"Cookie": f"{cookies.SESSION_COOKIE}={credential}"},
+    ):
+        assert session_token(headers) is None, headers
+    assert not cookies.wants_short_session({"Cookie": f"{cookies.DONT_REMEMBER_COOKIE}={credential}"})
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(text=st.text())
+def test_reading_credentials_is_total(text: str) -> None:
+    """Any str in, a token or None out: never an exception (that is a 5xx at the HTTP layer)."""
+    signature = SIGNED.rpartition(".")[2]
+    for credential in (text, f"{text}.{signature}", f"{TOKEN}.{text}", f"{text}.{text}"):
+        for headers in (
+            {"Authorization": f"Bearer {credential}"},
+            {"Authorization": credential},
+            {"Cookie": f"{cookies.SESSION_COOKIE}={credential}"},
+            {"Cookie": credential},
+        ):
+            token = session_token(headers)
+            assert token is None or token == TOKEN or cookies._TOKEN.fullmatch(token), headers
+        cookies.wants_short_session({"Cookie": f"{cookies.DONT_REMEMBER_COOKIE}={credential}"})

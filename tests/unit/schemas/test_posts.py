@@ -53,6 +53,18 @@ def test_content_keeps_newlines_and_tabs_but_refuses_nul_and_lone_surrogates() -
     assert [error.field for error in refused({"name": "n\ud800", "content": "ok"})] == ["name"]
 
 
+@pytest.mark.parametrize("control", ["\x80", "\x85", "\x9b[31m", "\x9f", "\x7f", "\x1b"])
+def test_c1_controls_are_refused_like_c0(control: str) -> None:
+    # C1 (U+0080-U+009F) was accepted: "\x9b" is a one-character CSI, as "\x1b[" is in C0.
+    assert [error.field for error in refused({"name": f"a{control}b"})] == ["name"]
+    assert [error.field for error in refused({"name": "n", "content": control})] == ["content"]
+
+
+def test_the_characters_around_c1_are_text() -> None:
+    text = "~\u00a0\u00a9\u00ff"  # before DEL, and no-break space, copyright, y-diaeresis after C1
+    assert validate(NewPost, {"name": text, "content": text}).content == text
+
+
 def test_unknown_fields_are_refused_not_ignored() -> None:
     assert [error.field for error in refused({"name": "n", "createdById": "someone-else"})] == ["createdById"]
 
@@ -73,3 +85,10 @@ def test_validation_failed_message_names_each_field() -> None:
     error = ValidationFailed([FieldError("name", "cannot be empty"), FieldError("content", "too long")])
     assert error.code == "VALIDATION_ERROR"
     assert str(error) == "[name] cannot be empty; [content] too long"
+
+
+def test_changes_may_leave_the_name_out_but_not_null_it() -> None:
+    assert validate(PostChanges, {"content": "c"}).model_fields_set == {"content"}
+    with pytest.raises(ValidationFailed) as refused_null:
+        validate(PostChanges, {"name": None})
+    assert refused_null.value.errors == [FieldError("name", "cannot be null")]

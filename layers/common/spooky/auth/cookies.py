@@ -24,7 +24,10 @@ SECURE_PREFIX = "__Secure-"
 # Characters encodeURIComponent leaves alone (besides letters and digits).
 _URI_COMPONENT_SAFE = "-_.!~*'()"
 # Session tokens are ids.new_token() values (Better Auth's own are 32 characters of the same alphabet).
-_TOKEN = re.compile(r"^[A-Za-z0-9]{16,128}$")
+_TOKEN = re.compile(r"[A-Za-z0-9]{16,128}")
+# A base64 HMAC-SHA256 (padding optional): anything else cannot match, so it is never compared. It also
+# keeps hmac.compare_digest, which raises TypeError on non-ASCII str, to ASCII input.
+_SIGNATURE = re.compile(r"[A-Za-z0-9+/]{43}=?")
 _BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 
@@ -43,13 +46,20 @@ def signed_cookie_value(value: str) -> str:
 
 
 def unsign(signed: str) -> str | None:
-    """The value inside a signed string (URL-encoded or not), or None if the signature does not match."""
+    """The value inside a signed string (URL-encoded or not), or None if it is not signed with the secret.
+
+    Total over str: client input of any shape (non-ASCII, lone surrogates, junk) gives None, never raises.
+    """
     text = unquote(signed) if "%" in signed else signed
     value, dot, signature = text.rpartition(".")
-    if not dot or not value:
+    if not dot or not value or not _SIGNATURE.fullmatch(signature):
+        return None
+    try:
+        expected = _signature(value)
+    except UnicodeEncodeError:  # a lone surrogate (e.g. from a JSON-escaped header): never signed
         return None
     # Padding is compared loosely: some clients strip the trailing "=" of a bearer token.
-    if not hmac.compare_digest(_signature(value).rstrip("="), signature.rstrip("=")):
+    if not hmac.compare_digest(expected.rstrip("="), signature.rstrip("=")):
         return None
     return value
 
@@ -77,7 +87,8 @@ def _cookie(headers: Mapping[str, str] | None, name: str) -> str | None:
 
 
 def _token_or_none(value: str | None) -> str | None:
-    return value if value is not None and _TOKEN.match(value) else None
+    # fullmatch: "$" would also accept a trailing newline.
+    return value if value is not None and _TOKEN.fullmatch(value) else None
 
 
 def bearer_token(value: str) -> str | None:

@@ -16,7 +16,8 @@ from spooky.auth.cookies import carries_cookies, header
 from spooky.errors import Forbidden
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x20\x7f\\]")
+# Controls (C0, DEL and C1), space and backslash: URL parsers disagree about them.
+_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
 
 
 def origin_of(url: str) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -23,6 +25,9 @@ from spooky.settings import get_settings
 # Far above any valid body (a post is at most ~80 KB of text), far below API Gateway's 10 MB.
 MAX_BODY_BYTES = 256 * 1024
 MAX_JSON_DEPTH_ERROR = "JSON nested too deeply"
+# No field is a number anywhere near this long; Python's own int-string limit is 4,300 digits.
+MAX_INT_DIGITS = 4300
+LONE_SURROGATE_ERROR = "string with a lone surrogate"
 
 # Sent on every response, errors included (exception handlers bypass Powertools middlewares).
 SECURITY_HEADERS = {
@@ -37,11 +42,45 @@ SECURITY_HEADERS = {
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e999 parses as inf: JSON has no such number
+        raise ValueError("number out of range")
+    return number
+
+
+def _bounded_int(text: str) -> int:
+    # Checked first: int() past Python's int-string limit raises a message about sys.set_int_max_str_digits.
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError("number has too many digits")
+    return int(text)
+
+
 def _parse_json(body: str) -> Any:
+    """``body`` as JSON; every way it can fail is a JSONDecodeError, which Powertools answers with a 400.
+
+    Besides syntax errors, json.loads raises RecursionError (deep nesting) and ValueError (integers over
+    Python's 4,300-digit limit), and accepts what is not JSON: NaN and Infinity, numbers out of float
+    range, strings with lone surrogates (unstorable, and unencodable wherever they are used).
+    """
     try:
-        return json.loads(body)
+        data = json.loads(
+            body, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int
+        )
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError on a lone surrogate
+    except json.JSONDecodeError:
+        raise
     except RecursionError:
         raise json.JSONDecodeError(MAX_JSON_DEPTH_ERROR, body, 0) from None
+    except UnicodeEncodeError:
+        raise json.JSONDecodeError(LONE_SURROGATE_ERROR, body, 0) from None
+    except ValueError as error:
+        raise json.JSONDecodeError(str(error), body, 0) from None
+    return data
 
 
 def _cors() -> CORSConfig:
@@ -81,21 +120,49 @@ def _refusal(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
     }
 
 
+def _body_bytes(event: dict[str, Any]) -> bytes | None:
+    """The body as the client sent it, in bytes (None: flagged base64 but not base64).
+
+    The limit is on bytes, as API Gateway's own: a text body counts in UTF-8, not in characters
+    (an emoji is four bytes), and a base64 body by what it decodes to.
+    """
+    body: str = event.get("body") or ""
+    if not event.get("isBase64Encoded"):
+        return body.encode("utf-8", "surrogatepass")
+    try:
+        return base64.b64decode(body, validate=True)
+    except ValueError:  # binascii.Error, or a non-ASCII str
+        return None
+
+
+def _is_text(raw: bytes | None, event: dict[str, Any]) -> bool:
+    """Powertools decodes a base64 body as UTF-8 before any handler could refuse it (a 500 otherwise)."""
+    if raw is None or not event.get("isBase64Encoded"):
+        return raw is not None
+    try:
+        raw.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _unreadable(event: dict[str, Any]) -> dict[str, Any] | None:
     """Bodies refused before routing, so they are never parsed: oversized ones, and any that is not JSON.
 
     Without a Content-Type a body is read as JSON (as Powertools does). Forms would otherwise be parsed
     by Powertools and could pass validation, though the API documents JSON only.
     """
-    body = event.get("body") or ""
-    if len(body) > MAX_BODY_BYTES:
+    raw = _body_bytes(event)
+    if raw is not None and len(raw) > MAX_BODY_BYTES:
         return _refusal(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
             f"Request body exceeds {MAX_BODY_BYTES} bytes",
         )
+    if not _is_text(raw, event):
+        return _refusal(HTTPStatus.BAD_REQUEST, "VALIDATION_ERROR", "Malformed body: not UTF-8 text")
     media_type = (header(event.get("headers"), "content-type") or "").split(";")[0].strip().lower()
-    if body and media_type and media_type != content_types.APPLICATION_JSON:
+    if raw and media_type and media_type != content_types.APPLICATION_JSON:
         return _refusal(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import PutError
 
+from spooky.db.errors import is_condition_failure
 from spooky.models.audit import AuditModel
 
 
@@ -20,7 +21,7 @@ def append(record: AuditModel) -> bool:
     try:
         record.save(condition=AuditModel.pk.does_not_exist())
     except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             return False
         raise
     return True

@@ -14,6 +14,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
 from spooky.db.batch import batch_write
+from spooky.db.errors import is_condition_failure
 from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel
 from spooky.repositories._query import RawItem, query_once
@@ -104,7 +105,7 @@ def _release_email(user_id: str, email: str | None) -> bool:
         # Only this user's claim: the address may never be released out from under someone else.
         claim.delete(condition=EmailClaimModel.user_id == user_id)
     except DeleteError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failure(error):
             return False
         raise
     return True

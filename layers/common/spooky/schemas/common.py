@@ -8,15 +8,16 @@ from typing import Annotated, Any, TypeVar
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from spooky.errors import FieldError, ValidationFailed
+from spooky.errors import BadRequest, FieldError, ValidationFailed
 
 EMAIL_MAX_LENGTH = 255
 NAME_MAX_LENGTH = 255
 # 20,000 characters are at most 80 KB of UTF-8: a post item stays far below DynamoDB's 400 KB limit.
 POST_CONTENT_MAX_LENGTH = 20_000
 
-# C0 controls other than tab, newline and carriage return (NUL included) have no place in text.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters have no place in text: C0 other than tab, newline and carriage return (NUL
+# included), DEL, and C1 (U+0080-U+009F: CSI and others act on terminals and log viewers like ESC).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -28,6 +29,13 @@ def _clean_text(value: str) -> str:
         raise ValueError("must be valid Unicode text (no lone surrogates)") from None
     if _CONTROL_CHARACTERS.search(value):
         raise ValueError("must not contain control characters")
+    return value
+
+
+def _not_null(value: str | None) -> str:
+    # Runs on sent values only (defaults are not validated): absent leaves a field, null would remove it.
+    if value is None:
+        raise ValueError("cannot be null")
     return value
 
 
@@ -80,6 +88,8 @@ RequiredName = Annotated[
     _at_most(NAME_MAX_LENGTH),
     documented(minLength=1, maxLength=NAME_MAX_LENGTH),
 ]
+# RequiredName in a change set: may be left out, never set to null (every user and post has a name).
+RequiredNameChange = Annotated[RequiredName | None, AfterValidator(_not_null)]
 OptionalName = Annotated[
     str, AfterValidator(_clean_text), _at_most(NAME_MAX_LENGTH), documented(maxLength=NAME_MAX_LENGTH)
 ]
@@ -96,6 +106,12 @@ class Schema(BaseModel):
     """Base for input schemas: unknown fields are refused, strings are not coerced from numbers."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+def require_changes(changes: BaseModel) -> None:
+    """A change set must name at least one field: an empty one is refused, as Better Auth's update-user."""
+    if not changes.model_fields_set:
+        raise BadRequest("No fields to update", code="NO_FIELDS_TO_UPDATE")
 
 
 def field_errors(error: ValidationError) -> list[FieldError]:

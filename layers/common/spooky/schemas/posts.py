@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spooky.schemas.common import PostContent, RequiredName, Schema
+from spooky.schemas.common import PostContent, RequiredName, RequiredNameChange, Schema
 from spooky.schemas.users import AuthorOut
 
 
@@ -16,7 +16,7 @@ class NewPost(Schema):
 
 
 class PostChanges(Schema):
-    name: RequiredName | None = None
+    name: RequiredNameChange = None
     content: PostContent | None = None
 
 

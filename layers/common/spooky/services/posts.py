@@ -7,6 +7,7 @@ from spooky.idempotency import run_once
 from spooky.models.app import PostModel
 from spooky.pagination import check_page_size
 from spooky.repositories import posts as post_repository
+from spooky.schemas.common import require_changes
 from spooky.schemas.pages import PostPage, UserPostsPage
 from spooky.schemas.posts import NewPost, PostChanges, PostOut
 from spooky.schemas.users import AuthorOut
@@ -36,6 +37,7 @@ def get_post(post_id: str) -> PostOut:
 
 
 def update_post(post_id: str, author_id: str, changes: PostChanges, expected_version: int | None) -> PostOut:
+    require_changes(changes)  # else the version would move although nothing changed
     post = post_repository.update_post(checked_id(post_id), author_id, changes, expected_version)
     return to_post_out(post)
 

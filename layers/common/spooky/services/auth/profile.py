@@ -6,6 +6,7 @@ from spooky.errors import BadRequest
 from spooky.models.app import UserModel
 from spooky.repositories import users as user_repository
 from spooky.schemas.auth import UpdateUserBody
+from spooky.schemas.common import require_changes
 from spooky.schemas.users import UserChanges
 
 
@@ -15,6 +16,5 @@ def update_user(user_id: str, changes: UpdateUserBody) -> UserModel:
         raise BadRequest("Email can not be updated", code="EMAIL_CAN_NOT_BE_UPDATED")
     # "email": null asks for nothing (Better Auth ignores it too): only profile fields go on.
     profile = UserChanges.model_validate(changes.model_dump(exclude={"email"}, exclude_unset=True))
-    if not profile.model_fields_set:
-        raise BadRequest("No fields to update", code="NO_FIELDS_TO_UPDATE")
+    require_changes(profile)
     return user_repository.update_user(user_id, profile)
