@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -13,10 +13,19 @@ from devtools.lambda_context import LocalLambdaContext
 from devtools.template import ROOT
 from spooky.auth.timing import ACCOUNT_BLIND_SECONDS
 from spooky.email import read_outbox
+from spooky.settings import get_settings
 from tests.integration.auth.client import Browser
 from tests.integration.auth.conftest import PASSWORD, Account, new_email, sign_in, sign_up
 
 NEW_PASSWORD = "a-brand-new-password"
+# A front-end page with its own query and a fragment: the token must land in the query, before the #.
+APP_PAGE = "https://app.example/reset?x=1#section"
+
+
+@pytest.fixture
+def app_example_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTED_ORIGINS", "http://localhost:3000,https://app.example")
+    get_settings.cache_clear()
 
 
 def _last_link(tag: str, to: str) -> str:
@@ -130,6 +139,25 @@ def test_password_reset_sets_the_password_and_signs_out_everywhere(account: Acco
     assert sign_in(Browser(), account.email, NEW_PASSWORD).status == 200
     again = Browser().call("POST", "/api/auth/reset-password", {"newPassword": PASSWORD, "token": token})
     assert (again.status, again.body["code"]) == (400, "INVALID_TOKEN")
+
+
+def test_the_reset_token_goes_into_the_query_before_the_fragment(
+    account: Account, app_example_trusted: None
+) -> None:
+    _request_reset(account.email, redirectTo=APP_PAGE)
+    link = _last_link("reset-password", account.email)
+
+    assert link.startswith("https://app.example/reset?x=1&token=")
+    assert link.endswith("#section")
+    assert set(_query(link)) == {"x", "token"}
+
+
+def test_verification_errors_go_into_the_query_before_the_fragment(
+    account: Account, app_example_trusted: None
+) -> None:
+    _, _, location = _verify(f"token=made-up&callbackURL={quote(APP_PAGE, safe='')}")
+
+    assert location == "https://app.example/reset?x=1&error=invalid_token#section"
 
 
 def test_reset_token_in_the_query_and_length_rules_first(account: Account) -> None:
