@@ -200,7 +200,33 @@ def test_reset_links_only_point_to_trusted_origins(account: Account) -> None:
     assert (reply.status, reply.body["code"]) == (403, "INVALID_REDIRECT_URL")
 
 
-def test_links_behind_api_gateway_carry_its_https_url_and_stage(local_tables: dict[str, str]) -> None:
+CONFIGURED_API = "https://api.spooky.example/dev"
+
+
+def test_links_to_this_api_come_from_configuration_not_the_request(
+    local_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_BASE_URL", CONFIGURED_API)
+    get_settings.cache_clear()
+    forged = {"Host": "evil.example", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
+    email = new_email("forged-host")
+
+    body = {"name": "Casper", "email": email, "password": PASSWORD, "callbackURL": "/welcome"}
+    Browser().call("POST", "/api/auth/sign-up/email", body, headers=forged)
+    Browser().call("POST", "/api/auth/send-verification-email", {"email": email}, headers=forged)
+
+    links = [message["link"] for message in read_outbox() if message["to"] == email]
+    assert len(links) == 2
+    for link in links:
+        assert link.startswith(f"{CONFIGURED_API}/api/auth/verify-email?token=")
+        assert "evil.example" not in link
+
+
+def test_the_sample_gateway_event_gets_the_configured_stage_url(
+    local_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_BASE_URL", CONFIGURED_API)
+    get_settings.cache_clear()
     event = json.loads((ROOT / "events" / "auth_sign_up_email.json").read_text())
     email = new_email("deployed")
     event["body"] = json.dumps({**json.loads(event["body"]), "email": email})
@@ -209,6 +235,5 @@ def test_links_behind_api_gateway_carry_its_https_url_and_stage(local_tables: di
 
     assert response["statusCode"] == 200
     link = _last_link("verify-email", email)
-    host = event["headers"]["Host"]
-    assert link.startswith(f"https://{host}/dev/api/auth/verify-email?token=")
+    assert link.startswith(f"{CONFIGURED_API}/api/auth/verify-email?token=")
     assert _query(link)["callbackURL"] == "/welcome"
