@@ -24,6 +24,8 @@ from spooky.settings import Settings
 HEALTH_KEY = ("HEALTH#probe", "HEALTH")
 # The whole check's budget: GET /health promises an answer within 3 s (docs/operations.md).
 DEADLINE_SECONDS = 2.0
+# Names the probe threads, so that whoever must wait for a straggler (a test) can find it.
+THREAD_PREFIX = "health-probe"
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _outcome(name: str, future: Future[Check]) -> Check:
 
 
 def check_database() -> Health:
-    pool = ThreadPoolExecutor(max_workers=len(PROBES), thread_name_prefix="health")
+    pool = ThreadPoolExecutor(max_workers=len(PROBES), thread_name_prefix=THREAD_PREFIX)
     futures = {name: pool.submit(_probe, name, model) for name, model in PROBES.items()}
     wait(futures.values(), timeout=DEADLINE_SECONDS)
     # Never wait for a straggler: its own timeouts end it soon, in this invocation or a later one.
