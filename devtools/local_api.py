@@ -255,7 +255,8 @@ def _interrupt(*_: Any) -> None:
 def serve(args: argparse.Namespace) -> None:
     data_dir = None if args.in_memory else dynamodb_local.DATA_DIR
     with local_database(args.dynamodb_port, data_dir=data_dir) as database:
-        apply_environment(local_environment(database.endpoint, database.table_names))
+        api_url = f"http://{args.host}:{args.port}"
+        apply_environment(local_environment(database.endpoint, database.table_names, api_url=api_url))
         # Returns on Ctrl-C: werkzeug's serve_forever swallows KeyboardInterrupt.
         LocalApi(InProcessRunner(), args.host, args.port).serve_forever()
 

@@ -33,11 +33,14 @@ LOG = logging.getLogger(__name__)
 # Signs cookies and cursors locally only; deployed stages read theirs from SSM.
 DEV_AUTH_SECRET = "local-development-signing-secret-never-used-when-deployed-0123456789"
 LOCAL_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
+# `make api`'s address (devtools.local_api defaults): what links back to the API point at locally.
+LOCAL_API_URL = "http://127.0.0.1:3000"
 # Local defaults a developer may replace by exporting the variable before starting.
 SHELL_OVERRIDABLE = (
     "AUTH_SECRET",
     "TRUSTED_ORIGINS",
     "PUBLIC_BASE_URL",
+    "API_BASE_URL",
     "POWERTOOLS_LOG_LEVEL",
     "LOCAL_OUTBOX_PATH",
 )
@@ -138,12 +141,20 @@ def template_environment(refs: dict[str, str], function: str | None = None) -> d
 
 
 def local_environment(
-    endpoint: str, table_names: dict[str, str], function: str | None = None
+    endpoint: str,
+    table_names: dict[str, str],
+    function: str | None = None,
+    *,
+    api_url: str = LOCAL_API_URL,
 ) -> dict[str, str]:
-    """The environment of ``function`` (default: of all functions) locally: template, then local values."""
+    """The environment of ``function`` (default: of all functions) locally: template, then local values.
+
+    ``api_url`` is where the local API listens: email links back to the API (verify-email) use it.
+    """
     environment = template_environment(table_names, function)
-    # The secret comes from AUTH_SECRET locally: never reach for SSM.
+    # The secret and the API's URL come from AUTH_SECRET and API_BASE_URL locally: never reach for SSM.
     environment.pop("AUTH_SECRET_PARAMETER", None)
+    environment.pop("API_BASE_URL_PARAMETER", None)
     origins = [*LOCAL_ORIGINS, *environment.get("TRUSTED_ORIGINS", "").split(",")]
     environment.update(
         {
@@ -151,6 +162,7 @@ def local_environment(
             "DYNAMODB_ENDPOINT_URL": endpoint,
             "AUTH_SECRET": DEV_AUTH_SECRET,
             "EMAIL_TRANSPORT": "outbox",
+            "API_BASE_URL": api_url,
             "TRUSTED_ORIGINS": ",".join(dict.fromkeys(origin for origin in origins if origin)),
             "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
             "POWERTOOLS_METRICS_DISABLED": "true",  # EMF lines would flood the console; CloudWatch only

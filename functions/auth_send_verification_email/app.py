@@ -5,10 +5,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from spooky.http.api import create_app, lambda_handler
-from spooky.http.auth import api_base_url, presented_token
+from spooky.http.auth import presented_token
 from spooky.http.request import source_ip
 from spooky.schemas.auth import SendVerificationEmailBody, StatusOut
 from spooky.services.auth import emails
+from spooky.settings import api_base_url
 
 app = create_app()
 
@@ -16,7 +17,7 @@ app = create_app()
 @app.post("/api/auth/send-verification-email", summary="Send a verification email", tags=["auth"])
 def send_verification_email(body: Annotated[SendVerificationEmailBody, Body(embed=False)]) -> StatusOut:
     emails.request_verification_email(
-        body.email, body.callback_url, api_base_url(app), presented_token(app), source_ip(app)
+        body.email, body.callback_url, api_base_url(), presented_token(app), source_ip(app)
     )
     return StatusOut()
 

@@ -6,17 +6,18 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from spooky.http.api import create_app, lambda_handler
-from spooky.http.auth import api_base_url, client_of, session_response
+from spooky.http.auth import client_of, session_response
 from spooky.schemas.auth import SignUpBody, TokenAndUser
 from spooky.services.auth import credentials
 from spooky.services.users import to_user_out
+from spooky.settings import api_base_url
 
 app = create_app()
 
 
 @app.post("/api/auth/sign-up/email", summary="Sign up with email and password", tags=["auth"])
 def sign_up_email(body: Annotated[SignUpBody, Body(embed=False)]) -> Response[TokenAndUser]:
-    signed_in = credentials.sign_up(body, client=client_of(app), api_base_url=api_base_url(app))
+    signed_in = credentials.sign_up(body, client=client_of(app), api_base_url=api_base_url())
     out = TokenAndUser(token=signed_in.session.token, user=to_user_out(signed_in.user))
     return session_response(out, signed_in.session)
 

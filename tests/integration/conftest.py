@@ -87,8 +87,10 @@ def local_api(
     from devtools.local_api import LocalApi
     from devtools.local_env import InProcessRunner, apply_environment, local_environment
 
-    apply_environment(local_environment(local_dynamo.endpoint, local_tables), setenv=monkeypatch.setenv)
-    api = LocalApi(InProcessRunner(), port=dynamodb_local.free_port())
+    port = dynamodb_local.free_port()
+    environment = local_environment(local_dynamo.endpoint, local_tables, api_url=f"http://127.0.0.1:{port}")
+    apply_environment(environment, setenv=monkeypatch.setenv)
+    api = LocalApi(InProcessRunner(), port=port)
     api.start()
     yield api.url
     api.stop()

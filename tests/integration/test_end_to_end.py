@@ -11,8 +11,9 @@ from tests.http_client import HttpClient
 PASSWORD = "correct horse battery staple"
 
 
-def verification_link_path(email: str) -> str:
+def verification_link_path(email: str, api_url: str) -> str:
     link = next(message["link"] for message in reversed(read_outbox()) if message["to"] == email)
+    assert link.startswith(f"{api_url}/api/auth/verify-email?")  # the local API's own URL
     parsed = urlparse(link)
     assert parse_qs(parsed.query)["token"]
     return f"{parsed.path}?{parsed.query}"
@@ -34,7 +35,7 @@ def test_sign_up_post_page_and_sign_out(local_api: str) -> None:
     assert signed_up.header("set-auth-token")
 
     # Verify the email with the link from the outbox: back to the front end.
-    verified = HttpClient(local_api).get(verification_link_path(email.lower()))
+    verified = HttpClient(local_api).get(verification_link_path(email.lower(), local_api))
     assert verified.status == 302, verified.body
     assert verified.header("Location") == "http://localhost:3000/"
     assert browser.get("/api/auth/get-session").body["user"]["emailVerified"] is True

@@ -26,7 +26,12 @@ class Settings(BaseSettings):
     auth_secret: str | None = None
     trusted_origins: str = "http://localhost:3000"
     email_sender: str = "no-reply@example.com"
+    # The front end: relative callbackURL/redirectTo and the default reset page resolve against it.
     public_base_url: str = "http://localhost:3000"
+    # This API itself, for links back to it (verify-email): local (`make api`'s URL by default) ...
+    api_base_url: str = "http://127.0.0.1:3000"
+    # ... or, deployed, the SSM parameter holding the stage's execute-api URL (it wins when set).
+    api_base_url_parameter: str | None = None
     # "ses" when deployed; "outbox" writes emails to a local file the tests can read.
     email_transport: str = "ses"
     local_outbox_path: str = ".local/outbox.jsonl"
@@ -38,6 +43,22 @@ class Settings(BaseSettings):
     @property
     def trusted_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.trusted_origins.split(",") if origin.strip()]
+
+
+# Cached by Powertools for this long: the URL of a stage only changes if its API is replaced.
+API_BASE_URL_MAX_AGE_SECONDS = 3600
+
+
+def api_base_url() -> str:
+    """This API's own base URL, from configuration only: never the request's Host or X-Forwarded-*,
+    which the client chooses (a link in an email must not point wherever a request said)."""
+    settings = get_settings()
+    if not settings.api_base_url_parameter:
+        return settings.api_base_url.rstrip("/")
+    from aws_lambda_powertools.utilities import parameters  # deployed path only: keeps local imports light
+
+    value = parameters.get_parameter(settings.api_base_url_parameter, max_age=API_BASE_URL_MAX_AGE_SECONDS)
+    return str(value).rstrip("/")
 
 
 @lru_cache(maxsize=1)

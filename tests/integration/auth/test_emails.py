@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -13,10 +13,19 @@ from devtools.lambda_context import LocalLambdaContext
 from devtools.template import ROOT
 from spooky.auth.timing import ACCOUNT_BLIND_SECONDS
 from spooky.email import read_outbox
+from spooky.settings import get_settings
 from tests.integration.auth.client import Browser
 from tests.integration.auth.conftest import PASSWORD, Account, new_email, sign_in, sign_up
 
 NEW_PASSWORD = "a-brand-new-password"
+# A front-end page with its own query and a fragment: the token must land in the query, before the #.
+APP_PAGE = "https://app.example/reset?x=1#section"
+
+
+@pytest.fixture
+def app_example_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTED_ORIGINS", "http://localhost:3000,https://app.example")
+    get_settings.cache_clear()
 
 
 def _last_link(tag: str, to: str) -> str:
@@ -132,6 +141,25 @@ def test_password_reset_sets_the_password_and_signs_out_everywhere(account: Acco
     assert (again.status, again.body["code"]) == (400, "INVALID_TOKEN")
 
 
+def test_the_reset_token_goes_into_the_query_before_the_fragment(
+    account: Account, app_example_trusted: None
+) -> None:
+    _request_reset(account.email, redirectTo=APP_PAGE)
+    link = _last_link("reset-password", account.email)
+
+    assert link.startswith("https://app.example/reset?x=1&token=")
+    assert link.endswith("#section")
+    assert set(_query(link)) == {"x", "token"}
+
+
+def test_verification_errors_go_into_the_query_before_the_fragment(
+    account: Account, app_example_trusted: None
+) -> None:
+    _, _, location = _verify(f"token=made-up&callbackURL={quote(APP_PAGE, safe='')}")
+
+    assert location == "https://app.example/reset?x=1&error=invalid_token#section"
+
+
 def test_reset_token_in_the_query_and_length_rules_first(account: Account) -> None:
     _request_reset(account.email)
     token = _query(_last_link("reset-password", account.email))["token"]
@@ -172,7 +200,33 @@ def test_reset_links_only_point_to_trusted_origins(account: Account) -> None:
     assert (reply.status, reply.body["code"]) == (403, "INVALID_REDIRECT_URL")
 
 
-def test_links_behind_api_gateway_carry_its_https_url_and_stage(local_tables: dict[str, str]) -> None:
+CONFIGURED_API = "https://api.spooky.example/dev"
+
+
+def test_links_to_this_api_come_from_configuration_not_the_request(
+    local_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_BASE_URL", CONFIGURED_API)
+    get_settings.cache_clear()
+    forged = {"Host": "evil.example", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
+    email = new_email("forged-host")
+
+    body = {"name": "Casper", "email": email, "password": PASSWORD, "callbackURL": "/welcome"}
+    Browser().call("POST", "/api/auth/sign-up/email", body, headers=forged)
+    Browser().call("POST", "/api/auth/send-verification-email", {"email": email}, headers=forged)
+
+    links = [message["link"] for message in read_outbox() if message["to"] == email]
+    assert len(links) == 2
+    for link in links:
+        assert link.startswith(f"{CONFIGURED_API}/api/auth/verify-email?token=")
+        assert "evil.example" not in link
+
+
+def test_the_sample_gateway_event_gets_the_configured_stage_url(
+    local_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_BASE_URL", CONFIGURED_API)
+    get_settings.cache_clear()
     event = json.loads((ROOT / "events" / "auth_sign_up_email.json").read_text())
     email = new_email("deployed")
     event["body"] = json.dumps({**json.loads(event["body"]), "email": email})
@@ -181,6 +235,5 @@ def test_links_behind_api_gateway_carry_its_https_url_and_stage(local_tables: di
 
     assert response["statusCode"] == 200
     link = _last_link("verify-email", email)
-    host = event["headers"]["Host"]
-    assert link.startswith(f"https://{host}/dev/api/auth/verify-email?token=")
+    assert link.startswith(f"{CONFIGURED_API}/api/auth/verify-email?token=")
     assert _query(link)["callbackURL"] == "/welcome"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from spooky.auth.origin import absolute_url, check_callback_url, check_redirect_url, check_request_origin
+from spooky.auth.origin import (
+    absolute_url,
+    check_callback_url,
+    check_redirect_url,
+    check_request_origin,
+    with_query,
+)
 from spooky.errors import Forbidden
 
 TRUSTED = ["http://localhost:3000", "https://app.example.com/"]
@@ -79,3 +85,17 @@ def test_other_redirect_targets_are_refused(url: str) -> None:
 def test_relative_targets_belong_to_the_front_end() -> None:
     assert absolute_url("/welcome?x=1", "http://localhost:3000/") == "http://localhost:3000/welcome?x=1"
     assert absolute_url("https://app.example.com/a", "http://localhost:3000") == "https://app.example.com/a"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://app.example/reset", "https://app.example/reset?token=a%2Fb"),
+        ("https://app.example/reset?x=1", "https://app.example/reset?x=1&token=a%2Fb"),
+        ("https://app.example/reset?x=1#section", "https://app.example/reset?x=1&token=a%2Fb#section"),
+        ("https://app.example/#/reset?step=2", "https://app.example/?token=a%2Fb#/reset?step=2"),
+        ("https://app.example/r?q=a%20b+c", "https://app.example/r?q=a%20b+c&token=a%2Fb"),
+    ],
+)
+def test_query_parameters_go_before_the_fragment_and_keep_the_existing_ones(url: str, expected: str) -> None:
+    assert with_query(url, token="a/b") == expected

@@ -57,6 +57,15 @@ def test_the_signing_secret_is_a_dev_secret_unless_exported(monkeypatch: pytest.
     assert "AUTH_SECRET_PARAMETER" not in environment  # so nothing asks SSM for it
 
 
+def test_links_to_the_api_point_at_the_local_api_not_ssm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("API_BASE_URL", raising=False)  # a developer's export would win
+    environment = local_environment(ENDPOINT, TABLES, api_url="http://127.0.0.1:3005")
+
+    assert environment["API_BASE_URL"] == "http://127.0.0.1:3005"
+    assert "API_BASE_URL_PARAMETER" not in environment
+    assert local_environment(ENDPOINT, TABLES)["API_BASE_URL"] == "http://127.0.0.1:3000"  # `make api`'s
+
+
 def test_real_credentials_never_reach_local_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEY")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from spooky.auth.cookies import carries_cookies, header
 from spooky.errors import Forbidden
@@ -71,3 +71,12 @@ def check_redirect_url(url: str | None, trusted_origins: Sequence[str]) -> None:
 def absolute_url(url: str, base_url: str) -> str:
     """A checked redirect target as an absolute URL: relative paths belong to the front end (``base_url``)."""
     return urljoin(base_url.rstrip("/") + "/", url) if is_relative_path(url) else url
+
+
+def with_query(url: str, **params: str) -> str:
+    """``url`` with ``params`` added to its query: before any ``#fragment`` (a browser never sends what
+    follows ``#``, so a token there never arrives), after the query parameters it already has."""
+    parts = urlsplit(url)
+    added = urlencode(params, quote_via=quote, safe="")
+    # The existing query is kept byte for byte: re-encoding it could change what the page reads.
+    return urlunsplit(parts._replace(query=f"{parts.query}&{added}" if parts.query else added))

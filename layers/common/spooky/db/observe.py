@@ -150,9 +150,10 @@ def _after_call(parsed: dict[str, Any], model: Any, context: dict[str, Any], **_
     _emit(model.name, context, parsed, error, reasons)
 
 
-def _after_call_error(exception: Exception, model: Any, context: dict[str, Any], **_: Any) -> None:
-    # Raised before any response: connection errors and timeouts.
-    _emit(model.name, context, {}, type(exception).__name__, ())
+def _after_call_error(exception: Exception, context: dict[str, Any], event_name: str, **_: Any) -> None:
+    # Raised before any response: connection errors and timeouts. botocore passes no operation model
+    # with this event, only its name (after-call-error.dynamodb.<Operation>).
+    _emit(event_name.rsplit(".", 1)[-1], context, {}, type(exception).__name__, ())
 
 
 def _emit(

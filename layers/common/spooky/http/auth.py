@@ -16,14 +16,12 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from spooky.auth.cookies import (
     DONT_REMEMBER_COOKIE,
     SESSION_COOKIE,
-    header,
     session_token,
     signed_cookie_value,
     wants_short_session,
 )
 from spooky.http.request import source_ip, user_agent
 from spooky.services.auth.sessions import Client, StartedSession
-from spooky.settings import get_settings
 
 AUTH_TOKEN_HEADER = "set-auth-token"
 
@@ -40,20 +38,6 @@ def remembered(app: APIGatewayRestResolver) -> bool:
 
 def client_of(app: APIGatewayRestResolver) -> Client:
     return Client(ip_address=source_ip(app), user_agent=user_agent(app))
-
-
-def api_base_url(app: APIGatewayRestResolver) -> str:
-    """This API's own base URL as the client reached it (for links back to it, like verify-email).
-
-    API Gateway routes on Host, so it is the API's domain; execute-api URLs carry the stage as a prefix.
-    """
-    event = app.current_event
-    host = header(event.headers, "host")
-    if not host:
-        return get_settings().public_base_url.rstrip("/")
-    scheme = (header(event.headers, "x-forwarded-proto") or "http").split(",")[0].strip()
-    stage_prefix = f"/{event.request_context.stage}" if ".execute-api." in host else ""
-    return f"{scheme}://{host}{stage_prefix}"
 
 
 def _cookie(name: str, value: str, max_age: int | None) -> Cookie:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
-from urllib.parse import quote
 
 from spooky.auth import errors
-from spooky.auth.origin import absolute_url, check_callback_url, check_redirect_url
+from spooky.auth.origin import absolute_url, check_callback_url, check_redirect_url, with_query
 from spooky.auth.timing import ACCOUNT_BLIND_SECONDS, no_faster_than
 from spooky.clock import utcnow
 from spooky.email import EmailMessage, deliver
@@ -41,10 +40,6 @@ class EmailVerificationFailed(Unauthorized):
         self.reason = reason
 
 
-def _with_query(url: str, name: str, value: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}{name}={quote(value, safe='')}"
-
-
 def _message(user: UserModel, tag: str, subject: str, intro: str, action: str, link: str) -> EmailMessage:
     text = f"Hi {user.name},\n\n{intro}\n\n{action}: {link}\n\nThe link works once, within one hour.\n"
     html = (
@@ -71,9 +66,7 @@ def send_verification(user: UserModel, callback_url: str | None, api_base_url: s
     """
     token = new_token()
     verifications.create_verification(f"{VERIFY_EMAIL}:{token}", user.id, utcnow() + VERIFICATION_LIFETIME)
-    link = _with_query(
-        f"{api_base_url}/api/auth/verify-email?token={token}", "callbackURL", callback_url or "/"
-    )
+    link = with_query(f"{api_base_url}/api/auth/verify-email", token=token, callbackURL=callback_url or "/")
     intro = "Please confirm your email address."
     return deliver(_message(user, VERIFY_EMAIL, "Verify your email address", intro, "Verify email", link))
 
@@ -121,7 +114,7 @@ def verify_email(token: str) -> None:
 def verification_redirect(callback_url: str, error: str | None = None) -> str:
     """Where verify-email sends the browser: callbackURL, with ``?error=<reason>`` on failure."""
     target = _front_end(callback_url)
-    return _with_query(target, "error", error) if error else target
+    return with_query(target, error=error) if error else target
 
 
 def check_verification_callback(callback_url: str | None) -> None:
@@ -142,7 +135,7 @@ def request_password_reset(email: str, redirect_to: str | None, *, ip_address: s
             return
         token = new_token()
         verifications.create_verification(f"{RESET_PASSWORD}:{token}", user.id, utcnow() + RESET_LIFETIME)
-        link = _with_query(_front_end(redirect_to or DEFAULT_RESET_PAGE), "token", token)
+        link = with_query(_front_end(redirect_to or DEFAULT_RESET_PAGE), token=token)
         deliver(
             _message(
                 user,
