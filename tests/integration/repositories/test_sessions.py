@@ -166,3 +166,24 @@ def test_an_expired_verification_is_refused(local_tables: dict[str, str]) -> Non
     identifier = f"email-verification:{new_token()}"
     verifications.create_verification(identifier, "user-789", utcnow() - timedelta(seconds=1))
     assert verifications.consume_verification(identifier) is None
+
+
+def test_every_session_listing_is_strongly_consistent(local_tables: dict[str, str]) -> None:
+    # DynamoDB Local shows no replication lag, so the guarantee is checked on the requests themselves:
+    # a revocation that read an index (or an eventually consistent page) could miss a new session.
+    user = make_user()
+    _open(user.id, utcnow() + WEEK)
+    sent: list[dict[str, object]] = []
+
+    def capture(params: dict[str, object], **_: object) -> None:
+        sent.append(params)
+
+    events = SessionModel._get_connection().connection.client.meta.events
+    events.register("provide-client-params.dynamodb.Query", capture)
+    try:
+        sessions.list_sessions(user.id)
+        sessions.delete_sessions(user.id)
+    finally:
+        events.unregister("provide-client-params.dynamodb.Query", capture)
+    assert len(sent) == 2
+    assert all(params["ConsistentRead"] is True and "IndexName" not in params for params in sent)
