@@ -1,4 +1,8 @@
-"""AppTable stream, filtered to TTL removals of user profiles: purge what a deleted user leaves behind."""
+"""AppTable stream, filtered to user profiles being soft-deleted or removed by TTL.
+
+A soft delete retires the user's posts from the indexes; TTL's removal after the grace period purges
+what the deleted user leaves behind.
+"""
 
 from typing import Any
 
@@ -10,12 +14,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.monitoring import background_handler
 from spooky.observability import logger, metrics
-from spooky.services.retention import purge_expired_user
+from spooky.services.retention import purge_expired_user, retire_deleted_users_posts
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def record_handler(record: DynamoDBRecord) -> None:
+    retired = retire_deleted_users_posts(record)
+    if retired is not None:
+        logger.info("Retired a deleted user's posts from the indexes", extra={"retired": retired.__dict__})
+        metrics.add_metric(name="UserPostsRetired", unit=MetricUnit.Count, value=retired.posts)
     report = purge_expired_user(record)
     if report is not None:
         logger.info("Purged a deleted user's data", extra={"purge": report.__dict__})

@@ -108,13 +108,23 @@ def test_only_the_stream_function_writes_the_audit_log_and_only_by_put() -> None
     assert writers == {"AuditStreamFunction": {"dynamodb:PutItem"}}
 
 
-def test_the_purge_runs_only_on_ttl_removals_of_profiles() -> None:
+def test_the_retention_function_runs_only_on_soft_deletes_and_ttl_removals_of_profiles() -> None:
     (event,) = functions()["RetentionPurgeFunction"].events.values()
-    pattern = json.loads(event["Properties"]["FilterCriteria"]["Filters"][0]["Pattern"])
-    assert pattern == {
+    ttl_removal, soft_delete = (
+        json.loads(entry["Pattern"]) for entry in event["Properties"]["FilterCriteria"]["Filters"]
+    )
+    assert ttl_removal == {
         "eventName": ["REMOVE"],
         "userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]},
         "dynamodb": {"Keys": {"sk": {"S": ["PROFILE"]}}},
+    }
+    assert soft_delete == {
+        "eventName": ["MODIFY"],
+        "dynamodb": {
+            "Keys": {"sk": {"S": ["PROFILE"]}},
+            "OldImage": {"deletedAt": [{"exists": False}]},
+            "NewImage": {"deletedAt": {"S": [{"exists": True}]}},
+        },
     }
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+from datetime import timedelta
+
 import pytest
 
-from spooky.ids import new_id
-from spooky.repositories import users
+from spooky.clock import utcnow
+from spooky.ids import new_id, new_token
+from spooky.repositories import sessions, users
 from spooky.schemas.users import NewUser
 from tests.api_client import call
 
@@ -174,3 +178,68 @@ def test_every_response_carries_security_headers(local_tables: dict[str, str], p
     assert response.header("X-Content-Type-Options") == "nosniff"
     assert response.header("Cache-Control") == "no-store"
     assert "max-age" in (response.header("Strict-Transport-Security") or "")
+
+
+def signed_in(user_id: str) -> dict[str, str]:
+    token = new_token()
+    sessions.create_session(user_id, token, utcnow() + timedelta(days=1))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def emails_in(body: object) -> list[str]:
+    """Every ``email`` field anywhere in a response body."""
+    if isinstance(body, dict):
+        return [str(v) for k, v in body.items() if k == "email"] + [
+            email for value in body.values() for email in emails_in(value)
+        ]
+    if isinstance(body, list):
+        return [email for value in body for email in emails_in(value)]
+    return []
+
+
+def cursor_text(cursor: str) -> str:
+    payload = cursor.split(".")[0]
+    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+
+
+def test_anonymous_callers_see_no_emails_signed_in_callers_do(author: str, stranger: str) -> None:
+    for index in range(3):
+        call("POST", "/posts", user_id=author, body={"name": f"post {index}"})
+    email = users.get_user(author).email
+    reads = [("/posts", "limit=100"), (f"/users/{author}", ""), (f"/users/{author}/posts", "limit=1")]
+    for path, query in reads:
+        anonymous = call("GET", path, query=query)
+        assert anonymous.status == 200
+        assert emails_in(anonymous.body) == [], path
+        assert email not in cursor_text(anonymous.body.get("nextCursor") or "."), path
+        revealed = call("GET", path, query=query, headers=signed_in(stranger))
+        assert email in emails_in(revealed.body), path
+        # A token that names no live session is anonymous.
+        forged = call("GET", path, query=query, headers={"Authorization": f"Bearer {new_token()}"})
+        assert emails_in(forged.body) == [], path
+
+
+def test_a_deleted_users_posts_are_gone_from_every_read_path_at_once(author: str) -> None:
+    post_ids = [call("POST", "/posts", user_id=author, body={"name": f"p{n}"}).body["id"] for n in range(3)]
+    cursor = call("GET", f"/users/{author}/posts", query="limit=1").body["nextCursor"]
+
+    users.soft_delete_user(author)
+
+    assert call("GET", f"/posts/{post_ids[0]}").status == 404
+    assert call("GET", f"/users/{author}").status == 404
+    assert call("GET", f"/users/{author}/posts").status == 404
+    assert call("GET", f"/users/{author}/posts", query=f"cursor={cursor}").status == 404
+    feed = call("GET", "/posts", query="limit=100").body
+    assert not {post["id"] for post in feed["items"]} & set(post_ids)
+    # A session that outlived the deletion can neither edit nor delete the posts.
+    edited = call("PATCH", f"/posts/{post_ids[1]}", user_id=author, body={"name": "still here"})
+    assert (edited.status, edited.body["code"]) == (401, "UNAUTHORIZED")
+    assert call("DELETE", f"/posts/{post_ids[2]}", user_id=author).status == 401
+
+
+def test_only_the_author_can_delete_and_a_refusal_changes_nothing(author: str, stranger: str) -> None:
+    created = call("POST", "/posts", user_id=author, body={"name": "mine"}).body
+
+    assert call("DELETE", f"/posts/{created['id']}", user_id=stranger).status == 403
+    assert call("PATCH", f"/posts/{created['id']}", user_id=stranger, body={"name": "x"}).status == 403
+    assert call("GET", f"/posts/{created['id']}").body == created

@@ -6,7 +6,9 @@ from typing import Any
 
 from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
+from spooky.db.observe import recording
 from spooky.ids import new_id
+from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
 from spooky.models.auth import SessionModel
 from spooky.repositories import posts, users
@@ -66,3 +68,35 @@ def test_a_deleted_account_is_hidden_at_once_and_purged_after_the_grace_period(
     assert posts.get_post(neighbours_post) is not None
     # The address is free again.
     assert users.create_user(NewUser(name="Lurch II", email=email), None).id != user.id
+
+
+def test_a_deleted_users_posts_leave_the_indexes_soon_and_are_still_purged(
+    fresh_tables: dict[str, str], local_dynamo: LocalDynamo
+) -> None:
+    """The soft delete's stream record retires the user's posts from both listings, so reads stop
+    skipping them; the purge after the grace period still finds and deletes them."""
+    user = users.create_user(NewUser(name="Fester", email=f"fester-{new_id()}@example.com"), None)
+    post_ids = [posts.create_post(user.id, NewPost(name=f"Bulb {n}")).id for n in range(3)]
+    neighbour = users.create_user(NewUser(name="Itt", email=f"itt-{new_id()}@example.com"), None)
+    kept = posts.create_post(neighbour.id, NewPost(name="Hair care")).id
+    stream = TableStream(local_dynamo.endpoint, fresh_tables["AppTable"])
+    stream.read()
+    users.soft_delete_user(user.id)
+    (deletion,) = [record for record in stream.read() if record["eventName"] == "MODIFY"]
+    purge = load_handler("RetentionPurgeFunction")
+
+    assert purge(lambda_event([deletion]), LocalLambdaContext("RetentionPurgeFunction")) == {
+        "batchItemFailures": []
+    }
+    stored = [PostModel.get(*PostModel.key(post_id), consistent_read=True) for post_id in post_ids]
+    assert all(post.gsi2pk is None and str(post.gsi1sk).startswith("RETIRED#") for post in stored)
+    assert all(post.deleted_at is None for post in stored)  # kept intact for a restore
+    with recording() as calls:
+        feed = posts.feed(None, 10)
+    assert [entry.post.id for entry in feed.items] == [kept]
+    assert len(calls) == keys.TIMELINE_SHARDS + 1  # nothing left to skip
+
+    expire(local_dynamo.client(), fresh_tables["AppTable"], UserModel.key(user.id))
+    removal = next(record for record in stream.read() if record["eventName"] == "REMOVE")
+    purge(lambda_event([as_ttl_deletion(removal)]), LocalLambdaContext("RetentionPurgeFunction"))
+    assert not any(exists(PostModel, *PostModel.key(post_id)) for post_id in post_ids)

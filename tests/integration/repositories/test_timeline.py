@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
+from spooky.clock import utcnow
+from spooky.db.batch import batch_write
 from spooky.errors import ValidationFailed
 from spooky.models import keys
 from spooky.models.app import PostModel, UserModel
 from spooky.pagination import Page
 from spooky.repositories import posts, users
 from spooky.repositories.posts import PostWithAuthor
+from spooky.schemas.posts import NewPost
 from tests.integration.repositories.factories import make_user, seed_posts
 
 
@@ -103,3 +108,37 @@ def test_soft_deleted_users_leave_the_user_listing(fresh_tables: dict[str, str])
     created = [make_user(name=f"User {n}") for n in range(5)]
     users.soft_delete_user(created[2].id)
     assert all_users(2) == [user.id for user in reversed(created) if user.id != created[2].id]
+
+
+def posts_on_shard(author_id: str, shard: int, times: list[datetime], content: str | None) -> list[PostModel]:
+    """Posts at ``times`` whose ids hash to ``shard`` (ids are drawn until one lands there)."""
+    made = []
+    for moment in times:
+        post = posts.new_post_item(author_id, NewPost(name="big", content=content), moment)
+        while keys.shard_of(post.id) != shard:
+            post = posts.new_post_item(author_id, NewPost(name="big", content=content), moment)
+        made.append(post)
+    return made
+
+
+def test_pages_stay_newest_first_when_a_shards_query_stops_at_1_mb(fresh_tables: dict[str, str]) -> None:
+    """Shard 0 holds maximum-size posts, so its Query stops after about a dozen items (1 MB); small
+    posts on the other shards interleave with them in time. Every page must still be in order."""
+    author = make_user()
+    start = utcnow() - timedelta(hours=1)
+    largest = "\U0001f383" * 20_000  # 20,000 characters of 4 bytes: 80 KB, the schema's maximum
+    big = posts_on_shard(author.id, 0, [start + timedelta(milliseconds=2 * n) for n in range(60)], largest)
+    small = [
+        post
+        for shard in (1, 2, 3)
+        for post in posts_on_shard(
+            author.id, shard, [start + timedelta(milliseconds=2 * n + 1) for n in range(shard, 60, 3)], None
+        )
+    ]
+    for chunk in range(0, len(big), 5):
+        batch_write(PostModel, puts=big[chunk : chunk + 5])
+    batch_write(PostModel, puts=small)
+    pages = whole_feed(50)
+    listed = [entry.post.id for page in pages for entry in page.items]
+    assert listed == newest_first([*big, *small])  # strictly newest first, no duplicates, no gaps
+    assert all(len(page.items) == 50 for page in pages[:-1])

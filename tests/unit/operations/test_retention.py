@@ -10,7 +10,7 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from devtools.template import ROOT
-from spooky.services.retention import ExpiredUser, expired_user
+from spooky.services.retention import ExpiredUser, deleted_user_id, expired_user
 
 
 def ttl_removal() -> dict[str, Any]:
@@ -46,3 +46,42 @@ def test_nothing_else_purges(change: Any) -> None:
     change(record)
 
     assert expired_user(DynamoDBRecord(record)) is None
+
+
+def soft_delete() -> dict[str, Any]:
+    """The stream record of delete-user: a MODIFY of the profile that sets deletedAt."""
+    record = copy.deepcopy(ttl_removal())
+    before = {key: value for key, value in record["dynamodb"]["OldImage"].items() if key != "deletedAt"}
+    record["eventName"] = "MODIFY"
+    del record["userIdentity"]
+    record["dynamodb"]["NewImage"], record["dynamodb"]["OldImage"] = record["dynamodb"]["OldImage"], before
+    return record
+
+
+def test_a_soft_delete_names_the_user_whose_posts_to_retire() -> None:
+    assert deleted_user_id(DynamoDBRecord(soft_delete())) == "01JDQ7Z4X2M8K5V3N6P9R0T1WA"
+    assert expired_user(DynamoDBRecord(soft_delete())) is None  # and purges nothing yet
+
+
+def already_deleted(record: dict[str, Any]) -> None:
+    record["dynamodb"]["OldImage"]["deletedAt"] = record["dynamodb"]["NewImage"]["deletedAt"]
+
+
+def restored(record: dict[str, Any]) -> None:
+    record["dynamodb"]["OldImage"], record["dynamodb"]["NewImage"] = (
+        record["dynamodb"]["NewImage"],
+        record["dynamodb"]["OldImage"],
+    )
+
+
+def a_post(record: dict[str, Any]) -> None:
+    record["dynamodb"]["Keys"] = {"pk": {"S": "POST#abc"}, "sk": {"S": "POST"}}
+
+
+@pytest.mark.parametrize("change", [already_deleted, restored, a_post])
+def test_no_other_change_retires_posts(change: Any) -> None:
+    record = soft_delete()
+    change(record)
+
+    assert deleted_user_id(DynamoDBRecord(record)) is None
+    assert deleted_user_id(DynamoDBRecord(ttl_removal())) is None

@@ -11,6 +11,8 @@ POST_SK = "POST"
 SESSION_PREFIX = "SESSION#"
 VERIFICATION_SK = "VERIFICATION"
 POST_PREFIX = "POST#"
+# Posts of a deleted user, taken out of their listing (and the Timeline) until the purge.
+RETIRED_POST_PREFIX = "RETIRED#"
 # The Timeline index spreads writes over this many partitions per entity type; reads merge them.
 # Changing it re-keys the index: do it with a data migration (docs/operations.md).
 TIMELINE_SHARDS = 4
@@ -44,6 +46,11 @@ def account_sk(provider_id: str, account_id: str) -> str:
 
 def user_post_sk(created_at: datetime, post_id: str) -> str:
     return f"{POST_PREFIX}{sortable_time(created_at)}#{post_id}"
+
+
+def retired_post_sk(user_post_sk: str) -> str:
+    """UserPosts sort key of a deleted user's post: still under the user, outside POST#...PROFILE."""
+    return RETIRED_POST_PREFIX + user_post_sk.removeprefix(POST_PREFIX)
 
 
 def timeline_pk(kind: str, shard: int) -> str:

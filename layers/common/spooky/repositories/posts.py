@@ -2,42 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from spooky.clock import utcnow
-from spooky.db.errors import is_condition_failure
+from spooky.db.batch import batch_get
 from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
-from spooky.errors import Forbidden, NotFound, PreconditionFailed
+from spooky.errors import Forbidden, NotFound, PreconditionFailed, Unauthorized
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import PostModel, UserModel
 from spooky.pagination import Page, decode_cursor, encode_cursor
-from spooky.repositories._query import as_start_key, key_of, query_once
+from spooky.repositories._concurrent import in_parallel
+from spooky.repositories._query import RawItem, as_start_key, key_of, query_once
 from spooky.repositories.timeline import timeline_page
-from spooky.repositories.users import DELETION_GRACE, get_users, live_user_condition, user_update_actions
+from spooky.repositories.users import DELETION_GRACE, get_user, live_user_condition, user_update_actions
 from spooky.request_context import stamp, stamp_actions
 from spooky.schemas.posts import NewPost, PostChanges
-from spooky.schemas.users import AuthorOut, UserChanges
+from spooky.schemas.users import UserChanges
 
 _USER_POSTS_POSITION = ("pk", "sk", "gsi1pk", "gsi1sk")
+# What a post listing shows of its author (DynamoDB attribute names).
+_AUTHOR_ATTRIBUTES = ("id", "name", "email", "deletedAt")
 
 
 @dataclass(frozen=True)
 class PostWithAuthor:
     post: PostModel
-    author: AuthorOut
+    author: UserModel  # projected (_AUTHOR_ATTRIBUTES): never save it
 
 
 @dataclass(frozen=True)
 class AuthorPosts:
     """One page of a user's posts; every post on it has this author."""
 
-    author: AuthorOut
+    author: UserModel
     posts: list[PostModel]
     next_cursor: str | None
 
@@ -100,69 +105,88 @@ def create_post(
     return item
 
 
+def _live_author(user_id: str, attributes: Sequence[str] | None = None) -> UserModel | None:
+    """The author if not deleted. Strongly consistent: a post of a user deleted by a request that
+    has returned is never shown (index reads lag, and the posts stay indexed until the retention job
+    takes them out)."""
+    return get_user(user_id, attributes, consistent=True)
+
+
+def _live_authors(user_ids: Sequence[str]) -> dict[str, UserModel]:
+    """Live authors by id, strongly consistent (see _live_author); one BatchGetItem per 100 ids."""
+    found = batch_get(
+        UserModel, [UserModel.key(user_id) for user_id in user_ids], _AUTHOR_ATTRIBUTES, consistent_read=True
+    )
+    return {user.id: user for user in found if user.deleted_at is None}
+
+
 def get_post(post_id: str) -> PostModel | None:
+    """A live post of a live author: GetItem of the post, then of its author (who may be deleted)."""
     try:
         post = PostModel.get(*PostModel.key(post_id))
     except DoesNotExist:
         return None
-    return post if _is_live(post) else None
-
-
-def _author_of(user: UserModel) -> AuthorOut:
-    return AuthorOut(id=user.id, name=user.name, email=user.email)
+    if not _is_live(post) or _live_author(post.created_by_id, ["id"]) is None:
+        return None
+    return post
 
 
 def list_user_posts(user_id: str, cursor: str | None, limit: int) -> AuthorPosts:
-    """The seed's paginated query: a user's posts newest first, each with the author's name and email.
+    """The seed's paginated query: a user's posts newest first, with their author.
 
-    One Query per page, whatever the page number: the cursor holds the last key read (no offsets).
-    The first page also reads the profile item (it sorts after the posts); its name and email ride
-    along in the signed cursor, so later pages need no second request.
+    Every page is one Query of the author's posts and, concurrently, a strongly consistent GetItem of
+    the author: a deleted author's posts are gone at once, whatever the page, although they stay in
+    the index until the retention job moves them. The cursor holds only the last key read (no
+    offsets, and nothing about the author: cursors are signed, not encrypted).
     """
     scope = f"user-posts:{user_id}"
-    start = decode_cursor(scope, cursor) if cursor else None
-    page = query_once(
+    start = decode_cursor(scope, cursor)["position"] if cursor else None
+    query = partial(
+        query_once,
         PostModel,
         keys.user_pk(user_id),
-        PostModel.gsi1sk.between(keys.POST_PREFIX, keys.PROFILE_SK),
+        PostModel.gsi1sk.startswith(keys.POST_PREFIX),
         index_name="UserPosts",
-        # First page: the profile, the page, and one more to know whether a next page exists.
-        limit=limit + (2 if start is None else 1),
-        exclusive_start_key=as_start_key(start["position"]) if start else None,
+        limit=limit + 1,  # one more to know whether a next page exists
+        exclusive_start_key=as_start_key(start) if start else None,
     )
-    raws = page.items
-    if start is None:
-        if not raws or raws[0]["sk"]["S"] != keys.PROFILE_SK:
-            raise NotFound("User not found")
-        author = _author_of(UserModel.from_raw_data(raws[0]))
-        raws = raws[1:]
-    else:
-        author = AuthorOut.model_validate(start["author"])
-    shown = raws[:limit]
+    page, author = in_parallel([query, partial(_live_author, user_id)])
+    if author is None:
+        raise NotFound("User not found")
+    shown = page.items[:limit]
     # One item beyond the page means more; so does a page DynamoDB cut short at 1 MB.
-    more = len(raws) > limit or page.last_evaluated_key is not None
+    more = len(page.items) > limit or page.last_evaluated_key is not None
     next_cursor = None
     if more and shown:
-        next_cursor = encode_cursor(
-            scope, {"position": key_of(shown[-1], _USER_POSTS_POSITION), "author": author.model_dump()}
-        )
+        next_cursor = encode_cursor(scope, {"position": key_of(shown[-1], _USER_POSTS_POSITION)})
     return AuthorPosts(author, [PostModel.from_raw_data(raw) for raw in shown], next_cursor)
 
 
+class _FeedAuthors:
+    """The feed's ``keep``: shows posts of live authors, reading each author once per page."""
+
+    def __init__(self) -> None:
+        self.live: dict[str, UserModel] = {}
+        self._seen: set[str] = set()
+
+    def keep(self, candidates: list[RawItem]) -> list[RawItem]:
+        wanted = sorted({raw["createdById"]["S"] for raw in candidates} - self._seen)
+        if wanted:
+            self.live.update(_live_authors(wanted))
+            self._seen.update(wanted)
+        return [raw for raw in candidates if raw["createdById"]["S"] in self.live]
+
+
 def feed(cursor: str | None, limit: int) -> Page[PostWithAuthor]:
-    """The global feed, newest first: the Timeline shards merged, then the authors in one BatchGetItem."""
-    raws, next_cursor = timeline_page(PostModel, "POSTS", cursor, limit)
+    """The global feed, newest first: the Timeline shards merged, the authors in one BatchGetItem.
+
+    Posts of deleted authors are skipped and the page refilled (timeline_page), so a page is full
+    while more posts exist, even before the retention job has taken those posts out of the index.
+    """
+    authors = _FeedAuthors()
+    raws, next_cursor = timeline_page(PostModel, "POSTS", cursor, limit, authors.keep)
     posts = [PostModel.from_raw_data(raw) for raw in raws]
-    authors = get_users(sorted({post.created_by_id for post in posts}), ["name", "email"])
-    # Posts of deleted authors leave the feed at once; the purge removes them for good.
-    return Page(
-        [
-            PostWithAuthor(post, _author_of(authors[post.created_by_id]))
-            for post in posts
-            if post.created_by_id in authors
-        ],
-        next_cursor,
-    )
+    return Page([PostWithAuthor(post, authors.live[post.created_by_id]) for post in posts], next_cursor)
 
 
 def _owned_live_post_condition(author_id: str, expected_version: int | None) -> Condition:
@@ -186,10 +210,30 @@ def _explain_failure(post_id: str, author_id: str, expected_version: int | None)
     return NotFound("Post not found")
 
 
+def _caller_is_live(tx: Transaction, author_id: str) -> None:
+    """The caller's own user item must be live in the same transaction: a session that outlived
+    its user's deletion cannot change (or delete) that user's posts."""
+    tx.check("caller", UserModel, *UserModel.key(author_id), condition=live_user_condition())
+
+
+def _explain_cancel(
+    cancelled: TransactionCancelled, post_id: str, author_id: str, expected_version: int | None
+) -> Exception:
+    if cancelled.failed("caller"):
+        return Unauthorized("The signed-in user no longer exists")
+    if cancelled.failed("post"):
+        return _explain_failure(post_id, author_id, expected_version)
+    return cancelled
+
+
 def update_post(
     post_id: str, author_id: str, changes: PostChanges, expected_version: int | None
 ) -> PostModel:
-    """Edit a post; with ``expected_version`` the edit only applies to that version (If-Match)."""
+    """Edit a post; with ``expected_version`` the edit only applies to that version (If-Match).
+
+    One transaction (the caller is live; the post is theirs, live, at that version), then a strongly
+    consistent GetItem for the response (transactions return no values).
+    """
     fields = changes.model_dump(exclude_unset=True)
     actions: list[Action] = [PostModel.updated_at.set(utcnow()), PostModel.version.add(1), *stamp_actions()]
     if "name" in fields and fields["name"] is not None:
@@ -198,19 +242,23 @@ def update_post(
         content = fields["content"]
         actions.append(PostModel.content.set(content) if content is not None else PostModel.content.remove())
     post = PostModel(*PostModel.key(post_id))
+
+    def build(tx: Transaction) -> None:
+        _caller_is_live(tx, author_id)
+        tx.update("post", post, actions, condition=_owned_live_post_condition(author_id, expected_version))
+
     try:
-        post.update(actions, condition=_owned_live_post_condition(author_id, expected_version))
-    except UpdateError as error:
-        if is_condition_failure(error):
-            raise _explain_failure(post_id, author_id, expected_version) from None
-        raise
-    return post
+        run_transaction(build)
+    except TransactionCancelled as cancelled:
+        raise _explain_cancel(cancelled, post_id, author_id, expected_version) from None
+    return PostModel.get(*PostModel.key(post_id), consistent_read=True)
 
 
 def delete_post(post_id: str, author_id: str, expected_version: int | None) -> None:
     """Soft delete: the post leaves every index at once, the author's postCount drops, atomically.
 
-    TTL purges the item after the grace period; until then an operator can restore it.
+    The author is the caller (the post condition says so), and must be live. TTL purges the item
+    after the grace period; until then an operator can restore it.
     """
     now = utcnow()
     post = PostModel(*PostModel.key(post_id))
@@ -233,11 +281,9 @@ def delete_post(post_id: str, author_id: str, expected_version: int | None) -> N
             ],
             condition=_owned_live_post_condition(author_id, expected_version),
         )
-        tx.update("author", author, [UserModel.post_count.add(-1)], condition=UserModel.pk.exists())
+        tx.update("caller", author, [UserModel.post_count.add(-1)], condition=live_user_condition())
 
     try:
         run_transaction(build)
     except TransactionCancelled as cancelled:
-        if cancelled.failed("post"):
-            raise _explain_failure(post_id, author_id, expected_version) from None
-        raise NotFound("Author not found") from None
+        raise _explain_cancel(cancelled, post_id, author_id, expected_version) from None

@@ -1,15 +1,17 @@
-"""The purge at the end of the deletion grace period: everything a deleted user leaves behind.
+"""What happens to a deleted user's data: retired from the indexes at once, purged after the grace period.
 
-TTL removes the soft-deleted profile itself; this removes the rest of the seed's cascade (sessions
-and accounts with the user) and the user's posts and email claim. Every step is idempotent, so a
-retried or repeated purge is harmless.
+Soon after the deletion, ``retire_posts`` takes the user's posts out of the Timeline and out of
+their UserPosts listing range, so reads stop skipping them (reads already hide them: they check the
+author). After the grace period TTL removes the soft-deleted profile itself; ``purge_user_data``
+removes the rest of the seed's cascade (sessions and accounts with the user) and the user's posts and
+email claim. Every step is idempotent, so a retried or repeated run is harmless.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DeleteError
+from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
@@ -72,14 +74,63 @@ def _purge_sessions(user_id: str) -> int:
     return total
 
 
+def _retire_post(raw: RawItem) -> bool:
+    """Move one post out of the Timeline and out of its author's listing range (keys only).
+
+    Conditional on the post still being where the index showed it, so a repeated run changes nothing.
+    """
+    post = PostModel.from_raw_data(raw)
+    listed_at = str(post.gsi1sk)
+    try:
+        post.update(
+            [
+                PostModel.gsi1sk.set(keys.retired_post_sk(listed_at)),
+                PostModel.gsi2pk.remove(),
+                PostModel.gsi2sk.remove(),
+                PostModel.version.add(1),
+            ],
+            condition=PostModel.deleted_at.does_not_exist() & (PostModel.gsi1sk == listed_at),
+        )
+    except UpdateError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
+def retire_posts(user_id: str) -> int:
+    """Take a deleted user's live posts out of the feed and out of their listing, page by page.
+
+    One Query per PAGE_SIZE posts and one UpdateItem per post (an index key cannot be changed by a
+    batch write without rewriting the whole item from a possibly stale index copy).
+    """
+    retired = 0
+    start: RawItem | None = None
+    while True:
+        page = query_once(
+            PostModel,
+            keys.user_pk(user_id),
+            PostModel.gsi1sk.startswith(keys.POST_PREFIX),
+            index_name="UserPosts",
+            limit=PAGE_SIZE,
+            exclusive_start_key=start,
+        )
+        retired += sum(_retire_post(raw) for raw in page.items)
+        start = page.last_evaluated_key
+        if start is None:
+            return retired
+
+
 def _purge_posts(user_id: str) -> int:
-    """Live posts (soft-deleted ones left the index and expire through their own TTL)."""
-    raws = _all_pages(
-        PostModel,
-        keys.user_pk(user_id),
-        PostModel.gsi1sk.startswith(keys.POST_PREFIX),
-        index_name="UserPosts",
-    )
+    """Posts under the user in UserPosts, listed or retired (soft-deleted ones left the index and expire
+    through their own TTL)."""
+    raws = [
+        raw
+        for prefix in (keys.POST_PREFIX, keys.RETIRED_POST_PREFIX)
+        for raw in _all_pages(
+            PostModel, keys.user_pk(user_id), PostModel.gsi1sk.startswith(prefix), index_name="UserPosts"
+        )
+    ]
     posts = [PostModel.from_raw_data(raw) for raw in raws]
     batch_write(PostModel, deletes=posts)
     return len(posts)

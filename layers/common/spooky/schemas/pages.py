@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from spooky.schemas.posts import PostOut
-from spooky.schemas.users import AuthorOut, UserOut
+from spooky.schemas.users import AuthorOut, PublicUserOut
 
 
 class PostPage(BaseModel):
@@ -22,5 +22,5 @@ class UserPostsPage(PostPage):
 class Profile(BaseModel):
     """The seed's ``user`` include ``posts: { take: 10, orderBy: { createdAt: 'desc' } }``."""
 
-    user: UserOut
+    user: PublicUserOut
     posts: list[PostOut]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -36,14 +37,20 @@ class UserChanges(Schema):
         return name
 
 
-class UserOut(BaseModel):
-    """A user as clients see it."""
+# Emails are personal data: public routes show them to signed-in callers only (docs/api.md).
+def _email_for_signed_in() -> Any:
+    return Field(
+        default=None,
+        exclude_if=lambda email: email is None,
+        description="Only for signed-in callers: absent when the request presents no live session.",
+    )
 
+
+class _UserFields(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     id: str
     name: str
-    email: str
     email_verified: bool = Field(alias="emailVerified")
     image: str | None = None
     first_name: str | None = Field(default=None, alias="firstName")
@@ -52,9 +59,21 @@ class UserOut(BaseModel):
     updated_at: datetime = Field(alias="updatedAt")
 
 
+class UserOut(_UserFields):
+    """A user as the user themselves sees it (auth responses)."""
+
+    email: str
+
+
+class PublicUserOut(_UserFields):
+    """A user on a public profile: the email only for signed-in callers."""
+
+    email: str | None = _email_for_signed_in()
+
+
 class AuthorOut(BaseModel):
-    """The seed's ``createdBy: { select: { name, email } }``."""
+    """The seed's ``createdBy: { select: { name, email } }``; the email only for signed-in callers."""
 
     id: str
     name: str
-    email: str
+    email: str | None = _email_for_signed_in()

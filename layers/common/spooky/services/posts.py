@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spooky.errors import NotFound
 from spooky.idempotency import run_once
-from spooky.models.app import PostModel
+from spooky.models.app import PostModel, UserModel
 from spooky.pagination import check_page_size
 from spooky.repositories import posts as post_repository
 from spooky.schemas.common import require_changes
@@ -16,6 +16,11 @@ from spooky.services.ids import checked_id
 
 def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
     return PostOut.model_validate(post, from_attributes=True).model_copy(update={"created_by": author})
+
+
+def author_out(user: UserModel, show_email: bool) -> AuthorOut:
+    """An author as a listing shows it: the email only to signed-in callers (``show_email``)."""
+    return AuthorOut(id=user.id, name=user.name, email=user.email if show_email else None)
 
 
 def create_post(author_id: str, new_post: NewPost, idempotency_key: str | None = None) -> PostOut:
@@ -46,14 +51,18 @@ def delete_post(post_id: str, author_id: str, expected_version: int | None) -> N
     post_repository.delete_post(checked_id(post_id), author_id, expected_version)
 
 
-def list_user_posts(user_id: str, cursor: str | None, limit: int) -> UserPostsPage:
+def list_user_posts(
+    user_id: str, cursor: str | None, limit: int, *, show_email: bool = False
+) -> UserPostsPage:
     page = post_repository.list_user_posts(checked_id(user_id), cursor, check_page_size(limit))
-    items = [to_post_out(post, page.author) for post in page.posts]
-    return UserPostsPage(items=items, next_cursor=page.next_cursor, author=page.author)
+    author = author_out(page.author, show_email)
+    items = [to_post_out(post, author) for post in page.posts]
+    return UserPostsPage(items=items, next_cursor=page.next_cursor, author=author)
 
 
-def feed(cursor: str | None, limit: int) -> PostPage:
+def feed(cursor: str | None, limit: int, *, show_email: bool = False) -> PostPage:
     page = post_repository.feed(cursor, check_page_size(limit))
     return PostPage(
-        items=[to_post_out(entry.post, entry.author) for entry in page.items], next_cursor=page.next_cursor
+        items=[to_post_out(entry.post, author_out(entry.author, show_email)) for entry in page.items],
+        next_cursor=page.next_cursor,
     )

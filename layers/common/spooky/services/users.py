@@ -1,21 +1,33 @@
-"""User use cases that are not authentication: the public profile."""
+"""User use cases that are not authentication: the public profile, and who may see emails."""
 
 from __future__ import annotations
 
 from spooky.models.app import UserModel
-from spooky.repositories import users as user_repository
+from spooky.repositories import posts as post_repository
 from spooky.schemas.pages import Profile
-from spooky.schemas.users import AuthorOut, UserOut
+from spooky.schemas.users import PublicUserOut, UserOut
+from spooky.services.auth.sessions import signed_in_user
 from spooky.services.ids import checked_id
-from spooky.services.posts import to_post_out
+from spooky.services.posts import author_out, to_post_out
 
 
 def to_user_out(user: UserModel) -> UserOut:
     return UserOut.model_validate(user, from_attributes=True)
 
 
-def profile(user_id: str, post_limit: int = 10) -> Profile:
-    """The seed's "user with their 10 newest posts", in one DynamoDB request."""
-    user, posts = user_repository.get_profile(checked_id(user_id), post_limit)
-    author = AuthorOut(id=user.id, name=user.name, email=user.email)
-    return Profile(user=to_user_out(user), posts=[to_post_out(post, author) for post in posts])
+def sees_emails(token: str | None) -> bool:
+    """Whether the request presents a live session: only signed-in callers see other users' emails.
+
+    Anonymous requests (no token) cost nothing; a presented token is checked like get-session does.
+    """
+    return token is not None and signed_in_user(token) is not None
+
+
+def profile(user_id: str, *, show_email: bool = False, post_limit: int = 10) -> Profile:
+    """The seed's "user with their 10 newest posts": the first page of the user's posts."""
+    page = post_repository.list_user_posts(checked_id(user_id), None, post_limit)
+    user = PublicUserOut.model_validate(page.author, from_attributes=True)
+    if not show_email:
+        user = user.model_copy(update={"email": None})
+    author = author_out(page.author, show_email)
+    return Profile(user=user, posts=[to_post_out(post, author) for post in page.posts])
