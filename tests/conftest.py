@@ -75,6 +75,14 @@ def _rate_limits_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2's cheapest parameters and no answer floor, for tests not about password hashing."""
+    from tests.cheap_passwords import cheapen_password_work
+
+    cheapen_password_work(monkeypatch)
+
+
+@pytest.fixture
 def moto_tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """Every template.yaml table, in moto's in-memory DynamoDB (single-threaded unit tests only)."""
     with mock_aws():

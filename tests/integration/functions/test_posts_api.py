@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
 
 import pytest
 
-from spooky.clock import utcnow
-from spooky.ids import new_id, new_token
-from spooky.repositories import sessions, users
+from spooky.auth.session_tokens import new_session_token
+from spooky.ids import new_id
+from spooky.repositories import users
 from spooky.schemas.users import NewUser
 from tests.api_client import call
+from tests.integration.repositories.factories import open_session
 
 
 @pytest.fixture
@@ -181,9 +181,12 @@ def test_every_response_carries_security_headers(local_tables: dict[str, str], p
 
 
 def signed_in(user_id: str) -> dict[str, str]:
-    token = new_token()
-    sessions.create_session(user_id, token, utcnow() + timedelta(days=1))
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {open_session(user_id).value}"}
+
+
+def signed_in_as_nobody(user_id: str) -> dict[str, str]:
+    """A well-formed token of ``user_id`` that names no session."""
+    return {"Authorization": f"Bearer {new_session_token(user_id).value}"}
 
 
 def emails_in(body: object) -> list[str]:
@@ -215,7 +218,7 @@ def test_anonymous_callers_see_no_emails_signed_in_callers_do(author: str, stran
         revealed = call("GET", path, query=query, headers=signed_in(stranger))
         assert email in emails_in(revealed.body), path
         # A token that names no live session is anonymous.
-        forged = call("GET", path, query=query, headers={"Authorization": f"Bearer {new_token()}"})
+        forged = call("GET", path, query=query, headers=signed_in_as_nobody(stranger))
         assert emails_in(forged.body) == [], path
 
 

@@ -36,9 +36,11 @@ from spooky.schemas.posts import NewPost, PostChanges
 from spooky.services import posts as post_service
 from spooky.services.auth import credentials
 from spooky.services.auth.sessions import Client
-from tests.cheap_passwords import cheapen_password_work
 from tests.http_client import HttpClient
 from tests.invariants import check_invariants, snapshot
+
+# Many sign-ups and password checks; none of these tests is about hashing.
+pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "10"))
 CLIENTS = 6
@@ -376,11 +378,6 @@ def check_soak(variant: str, seconds: float, ledger: Ledger, tables: dict[str, s
 def local_tables(fresh_tables: dict[str, str]) -> dict[str, str]:
     """Empty tables of its own: "nothing unacknowledged is stored" needs a store with nothing else."""
     return fresh_tables
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheapen_password_work(monkeypatch)
 
 
 def test_soak_over_http_loses_nothing(local_api: str, local_tables: dict[str, str]) -> None:

@@ -126,27 +126,26 @@ def test_the_last_live_post_is_not_followed_by_an_empty_page(fresh_tables: dict[
     assert ([entry.post.id for entry in page.items], page.next_cursor) == ([only.id], None)
 
 
+def _assert_refused_and_unchanged(post: PostModel, caller_id: str, refusal: type[Exception]) -> None:
+    with pytest.raises(refusal):
+        posts.update_post(post.id, caller_id, PostChanges(name="edited by the wrong caller"), None)
+    with pytest.raises(refusal):
+        posts.delete_post(post.id, caller_id, None)
+    stored = PostModel.get(*PostModel.key(post.id), consistent_read=True)
+    assert (stored.name, stored.deleted_at, stored.version) == (post.name, None, 1)
+
+
 def test_a_deleted_caller_can_neither_edit_nor_delete_their_posts(local_tables: dict[str, str]) -> None:
     author = make_user()
     (post,) = make_posts(author.id, 1)
     users.soft_delete_user(author.id)
-    with pytest.raises(Unauthorized):
-        posts.update_post(post.id, author.id, PostChanges(name="edited after deletion"), None)
-    with pytest.raises(Unauthorized):
-        posts.delete_post(post.id, author.id, None)
-    stored = PostModel.get(*PostModel.key(post.id), consistent_read=True)
-    assert (stored.name, stored.deleted_at, stored.version) == (post.name, None, 1)
+    _assert_refused_and_unchanged(post, author.id, Unauthorized)
 
 
 def test_only_the_author_can_edit_or_delete_a_post(local_tables: dict[str, str]) -> None:
     author, stranger = make_user(), make_user()
     (post,) = make_posts(author.id, 1)
-    with pytest.raises(Forbidden):
-        posts.update_post(post.id, stranger.id, PostChanges(name="mine now"), None)
-    with pytest.raises(Forbidden):
-        posts.delete_post(post.id, stranger.id, None)
-    stored = PostModel.get(*PostModel.key(post.id), consistent_read=True)
-    assert (stored.name, stored.deleted_at, stored.version) == (post.name, None, 1)
+    _assert_refused_and_unchanged(post, stranger.id, Forbidden)
     edited = posts.update_post(post.id, author.id, PostChanges(name="edited"), 1)
     assert (edited.name, edited.version) == ("edited", 2)
 

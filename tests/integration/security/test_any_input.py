@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from devtools.events import authorized, authorizer_event, rest_event
@@ -32,12 +32,16 @@ from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky.services.auth.sessions import start_session
-from tests.cheap_passwords import cheapen_password_work
 from tests.http_client import FRONT_END_ORIGIN
 from tests.invariants import check_invariants
+from tests.replayable import request_settings
 
-# Powertools warns on each invocation that records no metric besides the cold start.
-pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
+pytestmark = [
+    # Many sign-ups and password checks; none of these tests is about hashing.
+    pytest.mark.usefixtures("cheap_passwords"),
+    # Powertools warns on each invocation that records no metric besides the cold start.
+    pytest.mark.filterwarnings("ignore:No application metrics to publish"),
+]
 EXAMPLES = int(os.environ.get("ANY_INPUT_EXAMPLES", "12"))
 UNAUTHORIZED = "Unauthorized"  # the authorizer's refusal, which API Gateway answers with a 401
 HEADER_NAMES = ["Authorization", "Cookie", "Origin", "Referer", "Content-Type", "Host", "User-Agent"]
@@ -220,11 +224,6 @@ def local_tables(fresh_tables: dict[str, str]) -> dict[str, str]:
     return fresh_tables
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheapen_password_work(monkeypatch)
-
-
 @pytest.fixture
 def world(local_tables: dict[str, str]) -> World:
     user = users.create_user(NewUser(name="Any", email="any@example.com"), hash_password("a long password"))
@@ -236,15 +235,7 @@ def world(local_tables: dict[str, str]) -> World:
 def test_no_input_is_a_server_error(operation: Operation, world: World, local_tables: dict[str, str]) -> None:
     runner = InProcessRunner()
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        # A failure is reported as drawn: shrinking would replay many requests against the database.
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @request_settings(EXAMPLES)
     @given(event=proxy_event(operation, world))
     def run(event: dict[str, Any]) -> None:
         response = answer(runner, operation, event)

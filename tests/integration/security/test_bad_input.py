@@ -31,9 +31,11 @@ from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky.services.auth.sessions import start_session
 from tests.api_client import call
-from tests.cheap_passwords import cheapen_password_work
 from tests.http_client import FRONT_END_ORIGIN
 from tests.invariants import check_invariants, snapshot
+
+# Many sign-ups and password checks; none of these tests is about hashing.
+pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 PASSWORD = "a good long password"
 
@@ -42,11 +44,6 @@ PASSWORD = "a good long password"
 def local_tables(fresh_tables: dict[str, str]) -> dict[str, str]:
     """Tables of its own: the invariant check then sees nothing but this module's writes."""
     return fresh_tables
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheapen_password_work(monkeypatch)
 
 
 @dataclass(frozen=True)

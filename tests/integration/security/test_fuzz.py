@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import (
@@ -38,9 +38,12 @@ from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky.services.auth.sessions import start_session
-from tests.cheap_passwords import cheapen_password_work
 from tests.http_client import FRONT_END_ORIGIN
 from tests.invariants import check_invariants
+from tests.replayable import request_settings
+
+# Many sign-ups and password checks; none of these tests is about hashing.
+pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 CHECKS = [
@@ -50,27 +53,13 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
-SETTINGS = settings(
-    max_examples=FUZZ_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    # A failing case is reported as generated (with a curl line): shrinking costs many requests.
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-    report_multiple_bugs=False,
-)
+SETTINGS = request_settings(FUZZ_EXAMPLES, report_multiple_bugs=False)
 
 
 @pytest.fixture
 def local_tables(fresh_tables: dict[str, str]) -> dict[str, str]:
     """The local API on empty tables of its own: the invariant check then sees only this run's writes."""
     return fresh_tables
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheapen_password_work(monkeypatch)
 
 
 def fuzz_user() -> tuple[str, str]:
