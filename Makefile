@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 export PYTHONPATH := layers/common:.
 
-.PHONY: setup api invoke test lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
+.PHONY: setup api invoke test contract lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -36,6 +36,10 @@ invoke: setup
 ## Everything CI checks: lint, types, template, then unit and integration tests.
 test: setup lint typecheck template
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Only the contract suite: Better Auth's npm client (tests/contract/, node --test) against the local API.
+contract: setup
+	$(BIN)/pytest tests/integration/contract -q $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

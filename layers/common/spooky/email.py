@@ -17,6 +17,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from spooky.clock import utcnow
+from spooky.schemas.common import wire_datetime
 from spooky.settings import Settings, get_settings
 
 _outbox_lock = threading.Lock()
@@ -69,7 +70,7 @@ def _send_with_ses(message: EmailMessage, settings: Settings) -> None:
 
 def _append_to_outbox(message: EmailMessage, settings: Settings) -> None:
     path = Path(settings.local_outbox_path)
-    record = {"from": settings.email_sender, "sentAt": utcnow().isoformat(), **asdict(message)}
+    record = {"from": settings.email_sender, "sentAt": wire_datetime(utcnow()), **asdict(message)}
     with _outbox_lock:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as outbox:

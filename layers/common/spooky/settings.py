@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,7 +43,24 @@ class Settings(BaseSettings):
 
     @property
     def trusted_origin_list(self) -> list[str]:
-        return [origin.strip() for origin in self.trusted_origins.split(",") if origin.strip()]
+        """TRUSTED_ORIGINS, then the origins of this API and of its front end, which are always trusted.
+
+        Better Auth trusts its own baseURL. This API's is API_BASE_URL (the local API sets it to where
+        it listens); in the app it replaces, Better Auth ran on the front end, PUBLIC_BASE_URL, where
+        emailed links already send users. API_BASE_URL's default is not trusted: deployed, the stage's
+        URL is in SSM (``api_base_url()``), which only the functions that write links may read.
+        """
+        configured = [origin.strip() for origin in self.trusted_origins.split(",") if origin.strip()]
+        own = [self.public_base_url]
+        if "api_base_url" in self.model_fields_set:
+            own.append(self.api_base_url)
+        return list(dict.fromkeys([*configured, *(origin for url in own for origin in _origin(url))]))
+
+
+def _origin(url: str) -> list[str]:
+    """``[scheme://host[:port]]`` of an absolute URL, or ``[]`` when ``url`` is not one."""
+    parts = urlsplit(url.strip())
+    return [f"{parts.scheme}://{parts.netloc}".lower()] if parts.scheme and parts.netloc else []
 
 
 # Cached by Powertools for this long: the URL of a stage only changes if its API is replaced.

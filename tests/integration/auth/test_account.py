@@ -11,6 +11,7 @@ from spooky.clock import utcnow
 from spooky.models.auth import SessionModel
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
+from spooky.settings import get_settings
 from tests.integration.auth.client import GATEWAY_UNAUTHORIZED, Browser, through_gateway
 from tests.integration.auth.conftest import PASSWORD, Account, new_email, sign_in
 
@@ -156,3 +157,33 @@ def test_cookie_writes_need_a_trusted_origin_but_bearer_clients_do_not(account: 
     assert (evil.status, evil.body["code"]) == (403, "INVALID_ORIGIN")
     assert bearer.status == 200
     assert reading.body["user"]["name"] == "Bearer"
+
+
+def test_cookie_writes_from_the_apis_own_origin_are_trusted(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Better Auth trusts its baseURL: a client whose base URL is this API sends it as its Origin."""
+    monkeypatch.setenv("API_BASE_URL", "https://api.example.com/dev")
+    get_settings.cache_clear()
+    cookies = dict(account.browser.cookies)
+
+    own = Browser(origin="https://api.example.com", cookies=cookies)
+    renamed = own.call("POST", "/api/auth/update-user", {"name": "Own"})
+    other_port = Browser(origin="https://api.example.com:8443", cookies=cookies)
+    refused = other_port.call("POST", "/api/auth/update-user", {"name": "X"})
+
+    assert renamed.status == 200, renamed.body
+    assert (refused.status, refused.body["code"]) == (403, "INVALID_ORIGIN")
+
+
+def test_cookie_writes_from_the_public_base_url_are_trusted(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://app.example.net/spooky")
+    get_settings.cache_clear()
+
+    reply = Browser(origin="https://app.example.net", cookies=dict(account.browser.cookies)).call(
+        "POST", "/api/auth/update-user", {"name": "Front"}
+    )
+
+    assert reply.status == 200, reply.body

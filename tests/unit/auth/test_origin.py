@@ -12,6 +12,7 @@ from spooky.auth.origin import (
     with_query,
 )
 from spooky.errors import Forbidden
+from spooky.settings import Settings
 
 TRUSTED = ["http://localhost:3000", "https://app.example.com/"]
 COOKIE = {"Cookie": "better-auth.session_token=x"}
@@ -99,3 +100,30 @@ def test_relative_targets_belong_to_the_front_end() -> None:
 )
 def test_query_parameters_go_before_the_fragment_and_keep_the_existing_ones(url: str, expected: str) -> None:
     assert with_query(url, token="a/b") == expected
+
+
+@pytest.mark.parametrize(
+    ("public_base_url", "expected"),
+    [
+        ("https://App.Example.net/app/", ["http://localhost:3000", "https://app.example.net"]),
+        ("http://localhost:3000", ["http://localhost:3000"]),
+        ("", ["http://localhost:3000"]),
+    ],
+)
+def test_the_front_end_is_trusted_as_better_auth_trusts_its_base_url(
+    public_base_url: str, expected: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("API_BASE_URL", raising=False)
+    settings = Settings(trusted_origins="http://localhost:3000", public_base_url=public_base_url)
+
+    assert settings.trusted_origin_list == expected
+
+
+def test_the_api_is_trusted_once_its_url_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("API_BASE_URL", raising=False)
+    configured = Settings(trusted_origins="https://app.example.com", api_base_url="http://127.0.0.1:4321/")
+    # The default (make api's address) is no configuration: a deployed function must not trust it.
+    default = Settings(trusted_origins="https://app.example.com", public_base_url="https://app.example.com")
+
+    assert configured.trusted_origin_list[-1] == "http://127.0.0.1:4321"
+    assert default.trusted_origin_list == ["https://app.example.com"]

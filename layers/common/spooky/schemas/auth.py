@@ -7,12 +7,11 @@ timestamps. Passwords are plain strings here: their length rules answer with Bet
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spooky.schemas.common import Email, Schema, documented
+from spooky.schemas.common import Email, Schema, WireDateTime, documented
 from spooky.schemas.users import NewUser, UserChanges, UserOut
 
 # Redirect targets: checked against the trusted origins by the services (spooky.auth.origin).
@@ -83,9 +82,9 @@ class SessionOut(_Out):
     id: str
     token: str
     user_id: str = Field(alias="userId")
-    expires_at: datetime = Field(alias="expiresAt")
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
+    expires_at: WireDateTime = Field(alias="expiresAt")
+    created_at: WireDateTime = Field(alias="createdAt")
+    updated_at: WireDateTime = Field(alias="updatedAt")
     ip_address: str | None = Field(default=None, alias="ipAddress")
     user_agent: str | None = Field(default=None, alias="userAgent")
 

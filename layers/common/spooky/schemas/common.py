@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+)
 
 from spooky.errors import BadRequest, FieldError, ValidationFailed
 
@@ -99,6 +108,38 @@ PostContent = Annotated[
     AfterValidator(_clean_text),
     _at_most(POST_CONTENT_MAX_LENGTH),
     documented(maxLength=POST_CONTENT_MAX_LENGTH),
+]
+
+
+# JavaScript's Date.prototype.toISOString(): what Better Auth's server sends and its client expects.
+WIRE_DATETIME_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"
+WIRE_DATETIME_EXAMPLE = "2026-12-01T18:11:07.571Z"
+
+
+def wire_datetime(moment: datetime) -> str:
+    """``moment`` in UTC to the millisecond, e.g. ``2026-12-01T18:11:07.571Z``.
+
+    Better Auth's client reads any fraction as milliseconds (``.571790`` would be 571,790 ms, almost ten
+    minutes later), so the wire never carries microseconds. Naive datetimes are UTC, as stored.
+    """
+    utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+# The type of every date in a response body. Only the JSON form changes: in Python the value stays a
+# datetime, and DynamoDB keys (spooky.models.keys.sortable_time) keep their microseconds.
+WireDateTime = Annotated[
+    datetime,
+    PlainSerializer(wire_datetime, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": WIRE_DATETIME_PATTERN,
+            "examples": [WIRE_DATETIME_EXAMPLE],
+        },
+        mode="serialization",
+    ),
 ]
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from spooky.schemas.common import PostContent, RequiredName, RequiredNameChange, Schema
+from spooky.schemas.common import PostContent, RequiredName, RequiredNameChange, Schema, WireDateTime
 from spooky.schemas.users import AuthorOut
 
 
@@ -27,7 +25,7 @@ class PostOut(BaseModel):
     name: str
     content: str | None = None
     created_by_id: str = Field(alias="createdById")
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
+    created_at: WireDateTime = Field(alias="createdAt")
+    updated_at: WireDateTime = Field(alias="updatedAt")
     version: int
     created_by: AuthorOut | None = Field(default=None, alias="createdBy")

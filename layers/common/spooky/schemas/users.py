@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from spooky.schemas.common import Email, ImageUrl, OptionalName, RequiredName, Schema
+from spooky.schemas.common import Email, ImageUrl, OptionalName, RequiredName, Schema, WireDateTime
 
 
 class NewUser(Schema):
@@ -55,8 +54,8 @@ class _UserFields(BaseModel):
     image: str | None = None
     first_name: str | None = Field(default=None, alias="firstName")
     last_name: str | None = Field(default=None, alias="lastName")
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
+    created_at: WireDateTime = Field(alias="createdAt")
+    updated_at: WireDateTime = Field(alias="updatedAt")
 
 
 class UserOut(_UserFields):
