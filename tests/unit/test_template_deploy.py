@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -119,3 +120,25 @@ def test_api_access_logs_carry_no_query_string_or_credentials() -> None:
     assert "resourcePath" in fields  # /api/auth/verify-email, never /api/auth/verify-email?token=...
     assert "$input" not in log_format
     assert "$method" not in log_format
+
+
+def test_a_denied_request_is_better_auths_401() -> None:
+    # The session authorizer refuses with a Deny policy; API Gateway answers that with ACCESS_DENIED.
+    responses = resources("AWS::Serverless::Api")["Api"]["Properties"]["GatewayResponses"]
+    denied, unauthorized = responses["ACCESS_DENIED"], responses["UNAUTHORIZED"]
+
+    assert denied["StatusCode"] == unauthorized["StatusCode"] == 401
+    assert denied["ResponseTemplates"] == {
+        "application/json": '{"code": "UNAUTHORIZED", "message": "Unauthorized"}'
+    }
+
+
+def test_access_denied_can_only_come_from_the_authorizer() -> None:
+    # Mapping ACCESS_DENIED to 401 is right only while no resource policy, IAM authorisation, API key
+    # or WAF can deny a request too: each of those would also answer ACCESS_DENIED (or 403).
+    template = json.dumps(load_template())
+    for word in ("ResourcePolicy", "AWS_IAM", "ApiKeyRequired", "UsagePlan", "WAFv2", "AWS::WAF"):
+        assert word not in template, word
+    api = resources("AWS::Serverless::Api")["Api"]["Properties"]
+    assert "Policy" not in api
+    assert set(api["Auth"]["Authorizers"]) == {"SessionAuthorizer"}
