@@ -114,7 +114,9 @@ def authorize(token: str, target: Route, path_parameters: dict[str, str] | None 
     try:
         result = load_handler(logical_id)(event, LocalLambdaContext(logical_id))
     except Exception as error:
-        raise SetupFailed(f"the authorizer refused the session: {error}") from error
+        raise SetupFailed(f"the authorizer failed: {error}") from error
+    if result["policyDocument"]["Statement"][0]["Effect"] != "Allow":  # a refusal is a Deny policy
+        raise SetupFailed("the authorizer refused the session")
     return {"principalId": result["principalId"], **result.get("context", {})}
 
 

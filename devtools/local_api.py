@@ -146,7 +146,8 @@ class LocalGateway(LocalApigwService):  # type: ignore[misc]
                 raise GatewayError("UNAUTHORIZED") from error
             LOG.error("Authorizer %s failed:\n%s", error.function, "".join(error.stack_trace))
             raise GatewayError("AUTHORIZER_FAILURE") from error
-        except AuthorizerUnauthorizedRequest as error:  # the policy does not allow this method
+        # A Deny (or an Allow of other methods): how the session authorizer refuses a request.
+        except AuthorizerUnauthorizedRequest as error:
             raise GatewayError("ACCESS_DENIED") from error
         except InvalidLambdaAuthorizerResponse as error:
             LOG.error("Authorizer %s returned an invalid response: %s", lambda_authorizer.lambda_name, error)

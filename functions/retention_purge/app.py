@@ -32,6 +32,11 @@ def record_handler(record: DynamoDBRecord) -> None:
 
 @background_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
+    response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
+    # Reported failures are retried by Lambda, not counted as Errors: RetentionPurgeFailuresAlarm.
+    failures = len(response.get("batchItemFailures", []))
+    if failures:
+        metrics.add_metric(name="RetentionPurgeFailures", unit=MetricUnit.Count, value=failures)
+    return response

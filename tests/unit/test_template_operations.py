@@ -200,3 +200,30 @@ def test_the_dashboard_shows_every_alarm_and_the_capacity_of_every_index() -> No
         assert f'"ConsumedCapacity.{table}"' in body
         for index in resource["Properties"].get("GlobalSecondaryIndexes", []):
             assert f'"ConsumedCapacity.{table}.{index["IndexName"]}"' in body
+
+
+def alarms_mentioning(*words: str) -> list[str]:
+    return sorted(name for name, alarm in ALARMS.items() if all(word in json.dumps(alarm) for word in words))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("NumberOfBackupJobsFailed", "${BackupVault}"),  # AWS Backup's daily jobs
+        ("IteratorAge", "RetentionPurgeFunction"),  # the purge's stream lag
+        ("RetentionPurgeFailures",),  # the purge's partial-batch failures
+        ("ThrottledRequests", "${IdempotencyTable}"),
+        ("EmailDeliveryFailures",),
+    ],
+)
+def test_an_alarm_watches_the_deploy_ready_signals(words: tuple[str, ...]) -> None:
+    assert len(alarms_mentioning(*words)) == 1, words
+
+
+def test_prod_cannot_deploy_without_an_alarm_subscriber() -> None:
+    rule = load_template()["Rules"]["ProdHasRealValues"]
+    assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}
+    assert {"Fn::Not": [{"Fn::Contains": [["", "CHANGE-ME"], {"Ref": "AlarmEmail"}]}]} in [
+        assertion["Assert"] for assertion in rule["Assertions"]
+    ]
+    assert properties("AlarmEmailSubscription")["Endpoint"] == {"Ref": "AlarmEmail"}

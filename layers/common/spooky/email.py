@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit
 
 from spooky.clock import utcnow
+from spooky.observability import metrics
 from spooky.schemas.common import wire_datetime
 from spooky.settings import Settings, get_settings
 
@@ -90,11 +92,14 @@ def send_email(message: EmailMessage) -> None:
 
 def deliver(message: EmailMessage) -> bool:
     """Send without ever failing the request: for endpoints whose answer must not depend on delivery
-    (an error for known emails only would reveal which emails are registered). Failures are logged."""
+    (an error for known emails only would reveal which emails are registered), as in Better Auth.
+    Failures are logged and counted (EmailDeliveryFailures, EmailDeliveryFailuresAlarm): the caller
+    sees success, so the metric is the only place a broken SES setup shows."""
     try:
         send_email(message)
     except Exception as error:
         _logger().warning("Email delivery failed", extra={"kind": message.tag, "error": type(error).__name__})
+        metrics.add_metric(name="EmailDeliveryFailures", unit=MetricUnit.Count, value=1)
         return False
     return True
 

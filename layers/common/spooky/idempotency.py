@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from spooky.db.observe import instrument_foreign
 from spooky.errors import AlreadyExists, Conflict, FieldError, ValidationFailed
 from spooky.settings import get_settings
 
@@ -42,6 +43,9 @@ class IdempotencyKeyReused(AlreadyExists):
 @lru_cache(maxsize=4)
 def _store(table_name: str, endpoint_url: str | None, region: str) -> DynamoDBPersistenceLayer:
     client = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region)
+    # Not a PynamoDB client, so not observed by default: its requests feed ConsumedCapacity.IdempotencyTable
+    # and the latency/throttle metrics like every other table's, and the IAM replay of the tests.
+    instrument_foreign(client)
     return DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
 
 

@@ -237,3 +237,24 @@ def test_the_sample_gateway_event_gets_the_configured_stage_url(
     link = _last_link("verify-email", email)
     assert link.startswith(f"{CONFIGURED_API}/api/auth/verify-email?token=")
     assert _query(link)["callbackURL"] == "/welcome"
+
+
+def test_a_failing_email_service_still_signs_up_and_is_counted(
+    local_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spooky import email
+    from tests.unit.operations.emf import emitted
+
+    def ses_refuses(message: email.EmailMessage) -> None:
+        raise ConnectionError("SES refused the sender")
+
+    monkeypatch.setattr(email, "send_email", ses_refuses)
+    address = new_email()
+    capsys.readouterr()
+
+    reply = sign_up(Browser(), address)
+
+    # Better Auth's contract: the account exists and the session is open, whatever the mail server said.
+    assert reply.status == 200
+    assert reply.body["user"]["email"] == address
+    assert emitted(capsys.readouterr().out).get("EmailDeliveryFailures") == [1.0]

@@ -10,7 +10,9 @@ from moto import mock_aws
 
 from spooky import email
 from spooky.email import EmailMessage, deliver, read_outbox, send_email
+from spooky.observability import metrics
 from spooky.settings import get_settings
+from tests.unit.operations.emf import emitted, reset
 
 MESSAGE = EmailMessage(
     to="casper@example.com",
@@ -55,13 +57,27 @@ def test_ses_sends_from_the_configured_identity(ses: object) -> None:
     assert read_outbox() == []
 
 
-def test_deliver_never_fails_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deliver_never_fails_the_request_but_counts_the_failure(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(message: EmailMessage) -> None:
         raise ConnectionError("SES is down")
 
     monkeypatch.setattr(email, "send_email", broken)
+    reset()
 
     assert deliver(MESSAGE) is False
+    metrics.flush_metrics()
+    assert emitted(capsys.readouterr().out)["EmailDeliveryFailures"] == [1.0]
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics")
+def test_a_delivered_email_counts_no_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    reset()
+
+    assert deliver(MESSAGE) is True
+    metrics.flush_metrics(raise_on_empty_metrics=False)
+    assert "EmailDeliveryFailures" not in emitted(capsys.readouterr().out)
 
 
 def test_an_unknown_transport_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:

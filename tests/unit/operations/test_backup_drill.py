@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import timedelta
 from typing import Any
@@ -12,8 +13,9 @@ import pytest
 from devtools import backup_drill as drill_command
 from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
-from devtools.template import ROOT
+from devtools.template import ROOT, load_template
 from spooky.clock import utcnow
+from spooky.db.observe import instrument, recording
 from spooky.ids import new_id
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
@@ -22,6 +24,12 @@ from spooky.services import backup_drill
 from tests.unit.operations.emf import emitted
 
 LONG_AGO = timedelta(days=3)
+
+
+def drill_context() -> LocalLambdaContext:
+    # The function's Timeout in template.yaml: the run's time budget comes from the remaining time.
+    seconds = load_template()["Resources"]["BackupDrillFunction"]["Properties"]["Timeout"]
+    return LocalLambdaContext("BackupDrillFunction", timeout_seconds=int(seconds))
 
 
 @pytest.fixture
@@ -177,12 +185,12 @@ def test_the_scheduled_drill_starts_restores_then_verifies_them(
     handler = load_handler("BackupDrillFunction")
     event = json.loads((ROOT / "events" / "backup_drill.json").read_text())
 
-    started = handler(event, LocalLambdaContext("BackupDrillFunction"))
+    started = handler(event, drill_context())
     assert started["passed"] is None
     assert len(started["started"]) == len(backup_drill.data_tables())
     assert "BackupDrillSucceeded" not in emitted(capsys.readouterr().out)
 
-    verified = handler(event, LocalLambdaContext("BackupDrillFunction"))
+    verified = handler(event, drill_context())
     assert verified["passed"] is True
     assert emitted(capsys.readouterr().out)["BackupDrillSucceeded"] == [1.0]
     assert drill_tables(client) == []
@@ -200,3 +208,70 @@ def test_the_operator_command_reports_and_exits_non_zero_on_failure(
     seed(monkeypatch, 1)
     assert drill_command.main([]) == 1
     assert "FAIL AppTable" in capsys.readouterr().out
+
+
+def test_a_check_that_runs_out_of_time_fails_and_still_deletes_its_drill_table(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(monkeypatch, 3)
+    back_up_everything(client)
+    started = backup_drill.advance(client)
+    ticks = itertools.count()
+    # The deadline falls inside the first table's check (after its describe and first sample read).
+    budget = backup_drill.Budget(deadline=2, clock=lambda: next(ticks))
+
+    report = backup_drill.advance(client, budget=budget)
+
+    (late,) = report.checks
+    assert not report.passed
+    assert late.problems[0].startswith("verification failed: ran out of time before")
+    assert late.restored not in drill_tables(client)  # deleted before the deadline, in the reserve
+    assert sorted(report.in_progress) == sorted(set(started.started) - {late.restored})
+    assert sorted(drill_tables(client)) == sorted(report.in_progress)  # the next run checks them
+
+
+def test_the_handler_stops_checking_before_the_lambda_timeout(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(monkeypatch, 1)
+    back_up_everything(client)
+    backup_drill.advance(client)
+    handler = load_handler("BackupDrillFunction")
+    event = json.loads((ROOT / "events" / "backup_drill.json").read_text())
+
+    # Less time left than the clean-up reserve: nothing is started that could not be cleaned up.
+    result = handler(event, LocalLambdaContext("BackupDrillFunction", timeout_seconds=30))
+
+    assert result["checks"] == []
+    assert len(result["inProgress"]) == len(backup_drill.data_tables())
+
+
+def test_a_drill_table_left_by_a_dead_run_is_deleted_at_the_next_start(client: Any) -> None:
+    back_up_everything(client)
+    dead_run = utcnow() - backup_drill.STALE_AFTER - timedelta(hours=1)
+    leftover = backup_drill.start_restore(client, "AuditTable", dead_run)
+
+    report = backup_drill.advance(client)
+
+    assert report.cleaned == [leftover]
+    assert leftover not in drill_tables(client)
+    assert len(report.started) == len(backup_drill.data_tables())
+
+
+def test_a_check_reads_a_bounded_sample_whatever_the_table_size(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(monkeypatch, 40)  # 160 AppTable items
+    back_up_everything(client)
+    (restored,) = [name for name in backup_drill.advance(client).started if name.startswith("AppTable")]
+    instrument(client)
+    limits = backup_drill.Limits(sample_size=20)
+
+    with recording() as requests:
+        check = backup_drill.verify(client, "AppTable", restored, limits)
+
+    assert check.passed, check.problems
+    scans = [request for request in requests if request.operation == "Scan"]
+    assert len(scans) == 2 * 2  # 20 items = 2 segments of 10, on each table
+    assert 0 < check.sampled <= 20
+    assert check.source_items == check.restored_items == 160

@@ -85,3 +85,27 @@ def test_no_other_change_retires_posts(change: Any) -> None:
 
     assert deleted_user_id(DynamoDBRecord(record)) is None
     assert deleted_user_id(DynamoDBRecord(ttl_removal())) is None
+
+
+def test_records_the_purge_fails_are_retried_and_counted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from devtools.functions import load_handler, load_module
+    from devtools.lambda_context import LocalLambdaContext
+    from tests.unit.operations.emf import emitted
+
+    failing, passing = ttl_removal(), copy.deepcopy(ttl_removal())
+    passing["eventID"] = f"{failing['eventID']}-2"
+
+    def fails_on_the_first(record: DynamoDBRecord) -> None:
+        if record.event_id == failing["eventID"]:
+            raise ConnectionError("DynamoDB unreachable")
+
+    monkeypatch.setattr(load_module("RetentionPurgeFunction"), "purge_expired_user", fails_on_the_first)
+    event = {"Records": [failing, passing]}
+
+    response = load_handler("RetentionPurgeFunction")(event, LocalLambdaContext("RetentionPurgeFunction"))
+
+    # A partial-batch failure is not a Lambda error: only this metric (RetentionPurgeFailuresAlarm) sees it.
+    assert len(response["batchItemFailures"]) == 1
+    assert emitted(capsys.readouterr().out)["RetentionPurgeFailures"] == [1.0]

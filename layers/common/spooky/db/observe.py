@@ -126,9 +126,11 @@ def _capacity_of(parsed: dict[str, Any]) -> tuple[Capacity, ...]:
             units=float(entry.get("CapacityUnits", 0.0)),
             read_units=entry.get("ReadCapacityUnits"),
             write_units=entry.get("WriteCapacityUnits"),
+            # Local or global, an index's capacity is its usage (moto reports GSIs as local ones).
             indexes={
                 name: float(value.get("CapacityUnits", 0.0))
-                for name, value in entry.get("GlobalSecondaryIndexes", {}).items()
+                for kind in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes")
+                for name, value in entry.get(kind, {}).items()
             },
         )
         for entry in entries
@@ -192,6 +194,23 @@ def instrument(client: Any) -> None:
     events.register("after-call.dynamodb.*", _after_call)
     events.register("after-call-error.dynamodb.*", _after_call_error)
     _instrumented.add(client)
+
+
+def _ask_for_capacity(params: dict[str, Any], **_: Any) -> None:
+    # Without it DynamoDB reports no consumed capacity, and ConsumedCapacity.<table> stays empty.
+    params.setdefault("ReturnConsumedCapacity", "TOTAL")
+
+
+def instrument_foreign(client: Any) -> None:
+    """Observe a DynamoDB client PynamoDB does not own (Powertools' idempotency store), capacity included.
+
+    Only the single-item operations such a store uses: each of them accepts ReturnConsumedCapacity.
+    """
+    if client in _instrumented:
+        return
+    for operation in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
+        client.meta.events.register(f"provide-client-params.dynamodb.{operation}", _ask_for_capacity)
+    instrument(client)
 
 
 def _on_pre_send(sender: Any, **_: Any) -> None:
