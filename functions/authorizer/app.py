@@ -4,6 +4,10 @@ No identity source and no caching (template.yaml): every request is checked with
 consistent BatchGetItem of the session and its user, so a revoked or expired session, or a session
 of a deleted user, is refused at once. The Allow policy covers
 only the method being called and hands {userId, sessionId} to the function.
+
+A refusal is a Deny policy (API Gateway's ACCESS_DENIED, answered 401 by template.yaml) rather than
+the "Unauthorized" error, because only a policy can carry a context: ``corsOrigin``, the caller's
+origin if trusted, which the gateway response echoes so every trusted page can read the 401.
 """
 
 from typing import Any
@@ -13,31 +17,42 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.auth.cookies import session_token
+from spooky.auth.cookies import header, session_token
 from spooky.http.api import instrumented
+from spooky.http.cors import allowed_origin
 from spooky.services.auth.sessions import authenticate
 
-# API Gateway answers 401 (the UNAUTHORIZED gateway response) for exactly this error message.
-UNAUTHORIZED = "Unauthorized"
+# The principal of a refusal: no user.
+ANONYMOUS = "anonymous"
 
 
-def allow_policy(method_arn: str, user_id: str, session_id: str) -> dict[str, Any]:
+def policy(method_arn: str, effect: str, principal: str, context: dict[str, str]) -> dict[str, Any]:
     # Built by hand: Powertools' policy builder refuses request paths with characters outside its
     # resource pattern, which would turn a junk URL into an authorizer failure (5xx) instead of a 4xx.
     return {
-        "principalId": user_id,
+        "principalId": principal,
         "policyDocument": {
             "Version": "2012-10-17",
-            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": method_arn}],
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": method_arn}],
         },
-        "context": {"userId": user_id, "sessionId": session_id},
+        "context": context,
     }
+
+
+def allow_policy(method_arn: str, user_id: str, session_id: str) -> dict[str, Any]:
+    return policy(method_arn, "Allow", user_id, {"userId": user_id, "sessionId": session_id})
+
+
+def deny_policy(method_arn: str, origin: str | None) -> dict[str, Any]:
+    # An empty corsOrigin grants nothing: untrusted origins are never echoed.
+    return policy(method_arn, "Deny", ANONYMOUS, {"corsOrigin": allowed_origin(origin) or ""})
 
 
 @instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = APIGatewayAuthorizerRequestEvent(event)
-    found = authenticate(session_token(request.get("headers")))
+    headers = request.get("headers")
+    found = authenticate(session_token(headers))
     if found is None:
-        raise Exception(UNAUTHORIZED)
+        return deny_policy(request.method_arn, header(headers, "origin"))
     return allow_policy(request.method_arn, found.user.id, found.session.id)

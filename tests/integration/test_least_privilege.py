@@ -36,7 +36,7 @@ add_listener(_record)
 def _invoke_sample_events() -> None:
     for name, function in functions().items():
         event: dict[str, Any] = json.loads((ROOT / "events" / f"{function.code_uri.name}.json").read_text())
-        # Refusals (the authorizer's "Unauthorized" for a sample token) are fine here.
+        # Refusals (a function error on a sample event) are fine here.
         with suppress(Exception):
             load_handler(name)(event, LocalLambdaContext(name))
 
