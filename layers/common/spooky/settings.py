@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     cookie_domain: str | None = None
     cookie_partitioned: bool = False
+
+    @field_validator("dynamodb_endpoint_url", "auth_secret", "cookie_domain", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # template.yaml declares these empty so that `sam local invoke --env-vars` may set them.
+        return value or None
 
     @model_validator(mode="after")
     def _cookie_rules(self) -> Self:
