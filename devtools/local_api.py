@@ -4,7 +4,8 @@ SAM CLI's own local API Gateway (the one behind `sam local start-api`) reads the
 Lambda authorizer from template.yaml and builds the REST proxy events; the handlers run in this
 process through devtools.local_env.InProcessRunner instead of in containers. What SAM answers
 differently from API Gateway (unknown routes, refused or failing authorizers) is answered here
-with the template's GatewayResponses.
+with the template's GatewayResponses, their header mappings evaluated for the request. Swagger UI
+for docs/openapi.json is served at /docs.
 """
 
 from __future__ import annotations

@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     # "ses" when deployed; "outbox" writes emails to a local file the tests can read.
     email_transport: str = "ses"
     local_outbox_path: str = ".local/outbox.jsonl"
-    # Session cookie attributes (docs/api.md#deployment-shapes). Lax keeps the CSRF protection of
-    # Better Auth's default; a Domain scopes the cookie to a parent domain like its
+    # Session cookie attributes (docs/api.md#deployment-shapes-cookies-or-bearer). Lax keeps the
+    # CSRF protection of Better Auth's default; a Domain scopes the cookie to a parent domain like its
     # crossSubDomainCookies; None (with Secure, ideally Partitioned) only for cross-site cookie setups.
     cookie_same_site: Literal["Lax", "Strict", "None"] = "Lax"
     cookie_secure: bool = True
