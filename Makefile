@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 export PYTHONPATH := layers/common:.
 
-.PHONY: setup api invoke test contract lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
+.PHONY: setup api invoke env-json test contract lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -32,6 +32,11 @@ api: setup
 ## Invoke one function with an event file: make invoke FN=HealthFunction EVENT=events/health.json
 invoke: setup
 	$(PY) -m devtools.invoke $(FN) --event $(EVENT)
+
+## .local/env.json for `sam local invoke --env-vars` (Docker): ARGS="--endpoint http://127.0.0.1:8000"
+## with --docker-network host.
+env-json: setup
+	$(PY) -m devtools.env_json $(ARGS)
 
 ## Everything CI checks: lint, types, template, then unit and integration tests.
 test: setup lint typecheck template

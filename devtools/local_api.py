@@ -4,7 +4,8 @@ SAM CLI's own local API Gateway (the one behind `sam local start-api`) reads the
 Lambda authorizer from template.yaml and builds the REST proxy events; the handlers run in this
 process through devtools.local_env.InProcessRunner instead of in containers. What SAM answers
 differently from API Gateway (unknown routes, refused or failing authorizers) is answered here
-with the template's GatewayResponses.
+with the template's GatewayResponses, their header mappings evaluated for the request. Swagger UI
+for docs/openapi.json is served at /docs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import signal
 import threading
 import warnings
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,7 +26,7 @@ from typing import Any
 from urllib.parse import quote
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from flask import Response
+from flask import Response, request
 from samcli.commands.local.lib.local_api_service import LocalApiService
 from samcli.lib.providers.api_provider import ApiProvider
 from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
@@ -33,7 +35,7 @@ from samcli.local.apigw.local_apigw_service import LocalApigwService
 from samcli.local.apigw.service_error_responses import ServiceErrorResponses
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools import dynamodb_local
+from devtools import dynamodb_local, swagger_ui
 from devtools.local_env import (
     FunctionError,
     InProcessRunner,
@@ -42,7 +44,8 @@ from devtools.local_env import (
     local_database,
     local_environment,
 )
-from devtools.template import ROOT, TEMPLATE_PATH, resources
+from devtools.template import ROOT, TEMPLATE_PATH, parameter_refs, resolve_intrinsic, resources
+from spooky.auth.cookies import header
 
 LOG = logging.getLogger(__name__)
 
@@ -50,6 +53,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3000
 # The error message with which a Lambda authorizer asks API Gateway for a 401.
 UNAUTHORIZED_MESSAGE = "Unauthorized"
+# A gateway response header mapped from the request's own header.
+REQUEST_HEADER = "method.request.header."
 
 # API Gateway's default status for each response type the local gateway produces, with a message,
 # used when template.yaml customizes neither that type nor its DEFAULT_4XX/5XX family.
@@ -81,8 +86,14 @@ def _template_gateway_responses() -> dict[str, dict[str, Any]]:
     return {}
 
 
-def gateway_response(response_type: str) -> GatewayResponse:
-    """What API Gateway answers for ``response_type``, customized as template.yaml says."""
+def gateway_response(
+    response_type: str,
+    request_headers: Mapping[str, str] | None = None,
+    authorizer: Mapping[str, Any] | None = None,
+) -> GatewayResponse:
+    """What API Gateway answers for ``response_type``, customized as template.yaml says: for a request
+    with ``request_headers``, refused by an authorizer whose policy had the context ``authorizer``."""
+    request_headers, authorizer = request_headers or {}, authorizer or {}
     status, message = GATEWAY_DEFAULTS[response_type]
     configured = _template_gateway_responses()
     family = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
@@ -94,20 +105,51 @@ def gateway_response(response_type: str) -> GatewayResponse:
         body = template.replace("$context.error.messageString", json.dumps(message)).replace(
             "$context.error.message", message
         )
-    # Header values are mapping expressions: quoted literals such as "'*'".
-    headers = {
-        name: str(value).strip("'")
-        for name, value in custom.get("ResponseParameters", {}).get("Headers", {}).items()
-    }
+    mapped = custom.get("ResponseParameters", {}).get("Headers", {}).items()
+    values = {name: _header_value(value, request_headers, authorizer) for name, value in mapped}
+    # An empty value (an authorizer context naming no origin) sends nothing, like no header at all.
+    headers = {name: value for name, value in values.items() if value}
     return GatewayResponse(int(custom.get("StatusCode", status)), body, headers)
 
 
-class GatewayError(Exception):
-    """The request ends with one of API Gateway's own responses."""
+def _header_value(
+    expression: Any, request_headers: Mapping[str, str], authorizer: Mapping[str, Any]
+) -> str | None:
+    """A gateway response header's mapping expression, evaluated as API Gateway does.
 
-    def __init__(self, response_type: str) -> None:
+    The template's intrinsics (the first trusted origin) resolve with this process's environment, so
+    TRUSTED_ORIGINS reaches the gateway's literals as the TrustedOrigins parameter would when deployed.
+    """
+    text = str(resolve_intrinsic(expression, parameter_refs(os.environ)))
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1]
+    source, _, name = text.partition(".authorizer.")
+    if source == "context" and name:
+        value = authorizer.get(name)
+        return None if value is None else str(value)
+    if text.startswith(REQUEST_HEADER):
+        return header(request_headers, text.removeprefix(REQUEST_HEADER))
+    return None
+
+
+class GatewayError(Exception):
+    """The request ends with one of API Gateway's own responses (``authorizer``: a Deny's context)."""
+
+    def __init__(self, response_type: str, authorizer: dict[str, Any] | None = None) -> None:
         super().__init__(response_type)
         self.response_type = response_type
+        self.authorizer = authorizer or {}
+
+    def to_flask(self) -> Response:
+        return gateway_response(self.response_type, dict(request.headers), self.authorizer).to_flask()
+
+
+def _policy_context(output: Any) -> dict[str, Any]:
+    """The context of an authorizer's policy (a Deny's, here), or {} if the output has none."""
+    with suppress(ValueError, TypeError, AttributeError):
+        context = json.loads(output).get("context")
+        return context if isinstance(context, dict) else {}
+    return {}
 
 
 # ---------------------------------------------------------------- gateway
@@ -116,13 +158,24 @@ class GatewayError(Exception):
 class LocalGateway(LocalApigwService):  # type: ignore[misc]
     """SAM's local API Gateway, answering like API Gateway where SAM's local answers differ."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._outputs = threading.local()
+
     def _construct_error_handling(self) -> None:
         super()._construct_error_handling()
         # REST APIs answer an unknown path or method with MISSING_AUTHENTICATION_TOKEN.
         for status in (404, 405):
             self._app.register_error_handler(
-                status, lambda _: gateway_response("MISSING_AUTHENTICATION_TOKEN").to_flask()
+                status, lambda _: GatewayError("MISSING_AUTHENTICATION_TOKEN").to_flask()
             )
+        swagger_ui.mount(self._app)
+
+    def _invoke_lambda_function(self, lambda_function_name: str, event: dict[str, Any], *args: Any) -> Any:
+        # Kept per thread: a Deny's context (the CORS origin) is only in the authorizer's raw output.
+        output = super()._invoke_lambda_function(lambda_function_name, event, *args)
+        self._outputs.last = output
+        return output
 
     def _get_current_route(self, flask_request: Any) -> Any:
         try:
@@ -147,8 +200,10 @@ class LocalGateway(LocalApigwService):  # type: ignore[misc]
             LOG.error("Authorizer %s failed:\n%s", error.function, "".join(error.stack_trace))
             raise GatewayError("AUTHORIZER_FAILURE") from error
         # A Deny (or an Allow of other methods): how the session authorizer refuses a request.
-        except AuthorizerUnauthorizedRequest as error:
-            raise GatewayError("ACCESS_DENIED") from error
+        except AuthorizerUnauthorizedRequest as error:  # the policy does not allow this method
+            raise GatewayError(
+                "ACCESS_DENIED", _policy_context(getattr(self._outputs, "last", None))
+            ) from error
         except InvalidLambdaAuthorizerResponse as error:
             LOG.error("Authorizer %s returned an invalid response: %s", lambda_authorizer.lambda_name, error)
             raise GatewayError("AUTHORIZER_FAILURE") from error
@@ -157,7 +212,7 @@ class LocalGateway(LocalApigwService):  # type: ignore[misc]
         try:
             response: Response = super()._request_handler(**kwargs)
         except GatewayError as error:
-            return gateway_response(error.response_type).to_flask()
+            return error.to_flask()
         except FunctionError as error:
             # API Gateway's answer to a function error: 502 {"message": "Internal server error"}.
             LOG.error("%s failed:\n%s", error.function, "".join(error.stack_trace))

@@ -6,6 +6,8 @@ database, the local API and the route-driven tests follow.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,6 +98,15 @@ def _default_authorizer() -> str | None:
     return None
 
 
+def _api_events(events: dict[str, Any]) -> list[dict[str, Any]]:
+    return [event["Properties"] for event in events.values() if event["Type"] == "Api"]
+
+
+def _is_endpoint(event: dict[str, Any]) -> bool:
+    """An API endpoint, not CORS plumbing (CorsFunction's preflights and its catch-all for unknown paths)."""
+    return event["Method"].upper() != "OPTIONS" and "{proxy+}" not in event["Path"]
+
+
 def functions() -> dict[str, Function]:
     defaults = _globals()
     default_env = defaults.get("Environment", {}).get("Variables", {})
@@ -107,13 +118,12 @@ def functions() -> dict[str, Function]:
         routes = tuple(
             Route(
                 function=logical_id,
-                method=event["Properties"]["Method"].upper(),
-                path=event["Properties"]["Path"],
-                authorized=event["Properties"].get("Auth", {}).get("Authorizer", default_authorizer)
-                not in (None, "NONE"),
+                method=event["Method"].upper(),
+                path=event["Path"],
+                authorized=event.get("Auth", {}).get("Authorizer", default_authorizer) not in (None, "NONE"),
             )
-            for event in events.values()
-            if event["Type"] == "Api"
+            for event in _api_events(events)
+            if _is_endpoint(event)
         )
         found[logical_id] = Function(
             logical_id=logical_id,
@@ -128,6 +138,16 @@ def functions() -> dict[str, Function]:
 
 def routes() -> list[Route]:
     return [route for function in functions().values() for route in function.routes]
+
+
+def preflight_paths() -> set[str]:
+    """Paths whose OPTIONS (CORS preflight) template.yaml routes to a function."""
+    return {
+        event["Path"]
+        for resource in resources("AWS::Serverless::Function").values()
+        for event in _api_events(resource["Properties"].get("Events", {}))
+        if event["Method"].upper() == "OPTIONS"
+    }
 
 
 def authorizer_function() -> str | None:
@@ -161,3 +181,36 @@ def resolve_environment(environment: dict[str, Any], refs: dict[str, str]) -> di
         elif not isinstance(value, dict):
             resolved[key] = str(value)
     return resolved
+
+
+def resolve_intrinsic(value: Any, refs: dict[str, str]) -> Any:
+    """``value`` with the intrinsics local tools meet resolved: Ref (``refs``, else the parameter's
+    default), Fn::Split, Fn::Select and Fn::Sub. Anything else is returned as it is."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return value
+    ((name, argument),) = value.items()
+    if name == "Ref":
+        parameter = load_template().get("Parameters", {}).get(argument, {})
+        return refs.get(argument, parameter.get("Default"))
+    if name == "Fn::Split":
+        delimiter, text = argument
+        return str(resolve_intrinsic(text, refs)).split(delimiter)
+    if name == "Fn::Select":
+        index, items = argument
+        return resolve_intrinsic(items, refs)[int(index)]
+    if name == "Fn::Sub":
+        text, variables = argument if isinstance(argument, list) else (argument, {})
+        names = {**refs, **{key: resolve_intrinsic(item, refs) for key, item in variables.items()}}
+        return re.sub(r"\$\{([^}]+)\}", lambda match: str(names.get(match[1], match[0])), text)
+    return value
+
+
+def parameter_refs(environment: Mapping[str, str]) -> dict[str, str]:
+    """Template parameters as ``environment`` sets them: a function variable set to !Ref Parameter
+    (Globals) gives that parameter its value, so locally TRUSTED_ORIGINS is the TrustedOrigins."""
+    variables = _globals().get("Environment", {}).get("Variables", {})
+    return {
+        value["Ref"]: environment[key]
+        for key, value in variables.items()
+        if isinstance(value, dict) and "Ref" in value and key in environment
+    }

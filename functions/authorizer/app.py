@@ -7,7 +7,8 @@ only the method being called and hands {userId, sessionId} to the function.
 
 A refusal is an answer, not a failure: a Deny policy (API Gateway's ACCESS_DENIED, which template.yaml's
 GatewayResponses turn into Better Auth's 401 UNAUTHORIZED), so that Lambda Errors (LambdaErrorsAlarm)
-counts only real failures. Raising Exception("Unauthorized") would count every anonymous request.
+counts only real failures. Only a policy can also carry a context: ``corsOrigin``, the caller's origin if
+trusted, which the gateway response echoes so every trusted page can read the 401.
 """
 
 from typing import Any
@@ -17,41 +18,42 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.auth.cookies import session_token
+from spooky.auth.cookies import header, session_token
 from spooky.http.api import instrumented
+from spooky.http.cors import allowed_origin
 from spooky.services.auth.sessions import authenticate
 
-# The principal of a refused request: no user.
+# The principal of a refusal: no user.
 ANONYMOUS = "anonymous"
 
 
-def deny_policy(method_arn: str) -> dict[str, Any]:
+def policy(method_arn: str, effect: str, principal: str, context: dict[str, str]) -> dict[str, Any]:
+    # Built by hand: Powertools' policy builder refuses request paths with characters outside its
+    # resource pattern, which would turn a junk URL into an authorizer failure (5xx) instead of a 4xx.
     return {
-        "principalId": ANONYMOUS,
+        "principalId": principal,
         "policyDocument": {
             "Version": "2012-10-17",
-            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": method_arn}],
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": method_arn}],
         },
+        "context": context,
     }
 
 
 def allow_policy(method_arn: str, user_id: str, session_id: str) -> dict[str, Any]:
-    # Built by hand: Powertools' policy builder refuses request paths with characters outside its
-    # resource pattern, which would turn a junk URL into an authorizer failure (5xx) instead of a 4xx.
-    return {
-        "principalId": user_id,
-        "policyDocument": {
-            "Version": "2012-10-17",
-            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": method_arn}],
-        },
-        "context": {"userId": user_id, "sessionId": session_id},
-    }
+    return policy(method_arn, "Allow", user_id, {"userId": user_id, "sessionId": session_id})
+
+
+def deny_policy(method_arn: str, origin: str | None) -> dict[str, Any]:
+    # An empty corsOrigin grants nothing: untrusted origins are never echoed.
+    return policy(method_arn, "Deny", ANONYMOUS, {"corsOrigin": allowed_origin(origin) or ""})
 
 
 @instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = APIGatewayAuthorizerRequestEvent(event)
-    found = authenticate(session_token(request.get("headers")))
+    headers = request.get("headers")
+    found = authenticate(session_token(headers))
     if found is None:
-        return deny_policy(request.method_arn)
+        return deny_policy(request.method_arn, header(headers, "origin"))
     return allow_policy(request.method_arn, found.user.id, found.session.id)

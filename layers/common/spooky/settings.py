@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,6 +37,26 @@ class Settings(BaseSettings):
     # "ses" when deployed; "outbox" writes emails to a local file the tests can read.
     email_transport: str = "ses"
     local_outbox_path: str = ".local/outbox.jsonl"
+    # Session cookie attributes (docs/api.md#deployment-shapes-cookies-or-bearer). Lax keeps the
+    # CSRF protection of Better Auth's default; a Domain scopes the cookie to a parent domain like its
+    # crossSubDomainCookies; None (with Secure, ideally Partitioned) only for cross-site cookie setups.
+    cookie_same_site: Literal["Lax", "Strict", "None"] = "Lax"
+    cookie_secure: bool = True
+    cookie_domain: str | None = None
+    cookie_partitioned: bool = False
+
+    @field_validator("dynamodb_endpoint_url", "auth_secret", "cookie_domain", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # template.yaml declares these empty so that `sam local invoke --env-vars` may set them.
+        return value or None
+
+    @model_validator(mode="after")
+    def _cookie_rules(self) -> Self:
+        # Browsers drop SameSite=None and Partitioned cookies without Secure: fail at start, not in use.
+        if (self.cookie_same_site == "None" or self.cookie_partitioned) and not self.cookie_secure:
+            raise ValueError("COOKIE_SAME_SITE=None and COOKIE_PARTITIONED need COOKIE_SECURE=true")
+        return self
 
     @property
     def is_local(self) -> bool:

@@ -156,12 +156,12 @@ def _authorize(headers: dict[str, str]) -> dict[str, Any]:
 
 
 def _denied(policy: dict[str, Any]) -> bool:
-    """A Deny of exactly this method and no context: API Gateway answers ACCESS_DENIED (401, template)."""
+    """A refusal: Deny for exactly this method, and no user handed on (ACCESS_DENIED, a 401)."""
     (statement,) = policy["policyDocument"]["Statement"]
     return (
         statement["Effect"] == "Deny"
         and statement["Resource"].endswith("/GET/api/auth/list-sessions")
-        and "context" not in policy
+        and "userId" not in policy["context"]
     )
 
 

@@ -166,3 +166,21 @@ def test_handler_crash_is_api_gateways_502(serve: Serve) -> None:
     url = serve(HealthFunction=crashing)
 
     assert call("GET", f"{url}/health") == (502, {"message": "Internal server error"})
+
+
+def test_swagger_ui_and_the_spec_load_offline_from_the_local_api(serve: Serve) -> None:
+    url = serve()
+
+    with urllib.request.urlopen(f"{url}/docs", timeout=10) as response:
+        page = response.read().decode()
+    with urllib.request.urlopen(f"{url}/docs/openapi.json", timeout=10) as response:
+        spec = json.loads(response.read())
+    with urllib.request.urlopen(f"{url}/docs/swagger-ui-bundle.min.js", timeout=10) as response:
+        script = response.read()
+
+    assert "/docs/swagger-ui-bundle.min.js" in page
+    assert "SwaggerUIBundle" in page
+    assert "https://" not in page.split("spec:")[0]  # no CDN: the assets come from this server
+    assert "/api/auth/sign-up/email" in spec["paths"]
+    assert spec["servers"] == [{"url": url}]
+    assert len(script) > 100_000

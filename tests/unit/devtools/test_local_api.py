@@ -16,7 +16,8 @@ def test_every_template_route_is_mounted_with_its_authorizer() -> None:
         (method, route.path, route.authorizer_name is not None)
         for route in template_api().routes
         for method in route.methods
-        if method != "OPTIONS"  # CORS preflight, answered by the gateway itself
+        # CORS plumbing (CorsFunction): preflights and the catch-all for unknown paths
+        if method != "OPTIONS" and route.path != "/{proxy+}"
     }
 
     assert mounted == {(route.method, route.path, route.authorized) for route in routes()}
@@ -46,3 +47,22 @@ def test_uncustomized_responses_use_the_default_template_with_api_gateways_messa
     assert response.status == 403
     assert json.loads(response.body) == {"error": "Missing Authentication Token"}
     assert response.headers == {"Access-Control-Allow-Origin": "*"}
+
+
+def test_the_authorizers_denial_names_the_origin_its_context_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTED_ORIGINS", "http://localhost:5173,http://localhost:3000")
+
+    denied = gateway_response("ACCESS_DENIED", {"Origin": "http://localhost:3000"}, {"corsOrigin": "x"})
+    untrusted = gateway_response("ACCESS_DENIED", {"Origin": "https://evil.example"}, {"corsOrigin": ""})
+
+    assert denied.headers["Access-Control-Allow-Origin"] == "x"
+    assert "Access-Control-Allow-Origin" not in untrusted.headers
+
+
+def test_literal_gateway_headers_follow_the_local_trusted_origins(monkeypatch: pytest.MonkeyPatch) -> None:
+    # TRUSTED_ORIGINS stands for the TrustedOrigins parameter: the template names its first origin.
+    monkeypatch.setenv("TRUSTED_ORIGINS", "http://localhost:5173,http://localhost:3000")
+
+    response = gateway_response("MISSING_AUTHENTICATION_TOKEN")
+
+    assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 import spooky.monitoring  # noqa: F401 - publishes the metrics of every DynamoDB request
 from spooky.auth.cookies import header
 from spooky.auth.origin import check_request_origin
+from spooky.http.cors import cors_config, response_headers
 from spooky.http.errors import register_error_handlers
 from spooky.observability import entry_point
 from spooky.request_context import acting
@@ -83,18 +84,6 @@ def _parse_json(body: str) -> Any:
     return data
 
 
-def _cors() -> CORSConfig:
-    origins = get_settings().trusted_origin_list
-    return CORSConfig(
-        allow_origin=origins[0] if origins else "",
-        extra_origins=origins[1:],
-        allow_credentials=True,
-        allow_headers=["Content-Type", "Authorization", "Idempotency-Key", "If-Match"],
-        expose_headers=["set-auth-token", "ETag", "Retry-After"],
-        max_age=600,
-    )
-
-
 def require_trusted_origin(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
     """Better Auth's CSRF defence: a cookie-bearing, state-changing request needs a trusted Origin (403)."""
     event = app.current_event
@@ -105,16 +94,22 @@ def require_trusted_origin(app: APIGatewayRestResolver, next_middleware: NextMid
 def create_app() -> APIGatewayRestResolver:
     """A REST API resolver with pydantic validation, CORS from settings, the origin check and the shared
     error mapping."""
-    app = APIGatewayRestResolver(enable_validation=True, cors=_cors(), json_body_deserializer=_parse_json)
+    app = APIGatewayRestResolver(
+        enable_validation=True, cors=cors_config(), json_body_deserializer=_parse_json
+    )
     app.use(middlewares=[require_trusted_origin])
     register_error_handlers(app)
     return app
 
 
-def _refusal(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
+def refusal(
+    status: HTTPStatus, code: str, message: str, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """An error answer built without the resolver (before routing, or where there is no route)."""
     return {
         "statusCode": int(status),
-        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "multiValueHeaders": {"Content-Type": ["application/json"]}
+        | {name: [value] for name, value in (headers or {}).items()},
         "body": json.dumps({"code": code, "message": message}),
         "isBase64Encoded": False,
     }
@@ -153,25 +148,29 @@ def _unreadable(event: dict[str, Any]) -> dict[str, Any] | None:
     by Powertools and could pass validation, though the API documents JSON only.
     """
     raw = _body_bytes(event)
+    # Refused before the resolver adds CORS: a trusted page must still read why.
+    cors = response_headers(header(event.get("headers"), "origin"))
     if raw is not None and len(raw) > MAX_BODY_BYTES:
-        return _refusal(
+        return refusal(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
             f"Request body exceeds {MAX_BODY_BYTES} bytes",
+            cors,
         )
     if not _is_text(raw, event):
-        return _refusal(HTTPStatus.BAD_REQUEST, "VALIDATION_ERROR", "Malformed body: not UTF-8 text")
+        return refusal(HTTPStatus.BAD_REQUEST, "VALIDATION_ERROR", "Malformed body: not UTF-8 text", cors)
     media_type = (header(event.get("headers"), "content-type") or "").split(";")[0].strip().lower()
     if raw and media_type and media_type != content_types.APPLICATION_JSON:
-        return _refusal(
+        return refusal(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",
             f"Request bodies must be {content_types.APPLICATION_JSON}, not {media_type}",
+            cors,
         )
     return None
 
 
-def _with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
+def with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
     headers = response.setdefault("multiValueHeaders", {})
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, [value])
@@ -192,6 +191,6 @@ def lambda_handler(app: APIGatewayRestResolver) -> Handler:
         request = event.get("requestContext") or {}
         actor = (request.get("authorizer") or {}).get("userId")
         with acting(actor, request.get("requestId")):
-            return _with_security_headers(_unreadable(event) or app.resolve(event, context))
+            return with_security_headers(_unreadable(event) or app.resolve(event, context))
 
     return handler

@@ -2,7 +2,8 @@
 
 Cookies follow Better Auth: ``better-auth.session_token`` (signed, URL-encoded) with Path=/, HttpOnly,
 Secure, SameSite=Lax and Max-Age=604800; a rememberMe: false session gets no Max-Age plus a signed
-``better-auth.dont_remember`` cookie. Responses that set the session cookie also send its value in
+``better-auth.dont_remember`` cookie. SameSite, Secure, Domain and Partitioned come from the settings
+(COOKIE_* in template.yaml), with those defaults. Responses that set the session cookie also send its value in
 ``set-auth-token`` (Better Auth's bearer plugin), exposed to browsers by the CORS configuration.
 """
 
@@ -22,6 +23,7 @@ from spooky.auth.cookies import (
 )
 from spooky.http.request import source_ip, user_agent
 from spooky.services.auth.sessions import Client, StartedSession
+from spooky.settings import get_settings
 
 AUTH_TOKEN_HEADER = "set-auth-token"
 
@@ -41,14 +43,17 @@ def client_of(app: APIGatewayRestResolver) -> Client:
 
 
 def _cookie(name: str, value: str, max_age: int | None) -> Cookie:
+    settings = get_settings()
     return Cookie(
         name=name,
         value=value,
         path="/",
-        secure=True,
+        domain=settings.cookie_domain or "",
+        secure=settings.cookie_secure,
         http_only=True,
-        same_site=SameSite.LAX_MODE,
+        same_site=SameSite(settings.cookie_same_site),
         max_age=max_age,
+        custom_attributes=["Partitioned"] if settings.cookie_partitioned else None,
     )
 
 

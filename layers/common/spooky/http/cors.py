@@ -1,0 +1,55 @@
+"""CORS in one place: every origin of TRUSTED_ORIGINS may call the API with credentials, no other.
+
+Three callers answer browsers with these headers, because API Gateway cannot echo one origin out of a
+list on its own (its CORS and gateway responses take a single literal or the raw request header):
+- every route function, through the resolver's Powertools CORSConfig (``cors_config``);
+- CorsFunction, which answers the preflight (OPTIONS) of every path and unknown paths (``preflight``);
+- the authorizer, whose refusal names the caller's origin for the 401 gateway response
+  (``allowed_origin``, mapped from ``context.authorizer.corsOrigin`` in template.yaml).
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import CORSConfig
+
+from spooky.settings import get_settings
+
+ALLOW_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST")
+ALLOW_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-Match")
+# set-auth-token: Better Auth's bearer plugin; the page must read it to keep the token.
+EXPOSE_HEADERS = ("set-auth-token", "ETag", "Retry-After")
+MAX_AGE_SECONDS = 600
+
+
+def cors_config() -> CORSConfig:
+    origins = get_settings().trusted_origin_list
+    return CORSConfig(
+        allow_origin=origins[0] if origins else "",
+        extra_origins=origins[1:],
+        allow_credentials=True,
+        allow_headers=list(ALLOW_HEADERS),
+        expose_headers=list(EXPOSE_HEADERS),
+        max_age=MAX_AGE_SECONDS,
+    )
+
+
+def allowed_origin(origin: str | None) -> str | None:
+    """``origin`` if it is trusted (compared exactly, as browsers serialize it), else None."""
+    return origin if origin and origin in get_settings().trusted_origin_list else None
+
+
+def response_headers(origin: str | None) -> dict[str, str]:
+    """The CORS headers of an actual response to a request from ``origin`` (none if untrusted)."""
+    headers: dict[str, str] = cors_config().to_dict(allowed_origin(origin))
+    return headers
+
+
+def preflight_headers(origin: str | None) -> dict[str, str]:
+    """The answer to a preflight from ``origin``: the grant for a trusted origin, nothing otherwise.
+
+    ``Vary: Origin`` either way, since the answer depends on the origin.
+    """
+    headers = response_headers(origin)
+    if headers:
+        headers["Access-Control-Allow-Methods"] = ",".join(ALLOW_METHODS)
+    return {**headers, "Vary": "Origin"}
