@@ -15,7 +15,7 @@ from pathlib import Path
 from devtools import dynamodb_local
 from devtools.local_env import local_environment
 from devtools.tables import table_name
-from devtools.template import ROOT, functions, resolve_environment, table_definitions
+from devtools.template import ROOT, functions, table_definitions
 
 OUTPUT_PATH = ROOT / ".local" / "env.json"
 # Docker Desktop names the host so; on Linux add `--add-host host.docker.internal:host-gateway`,
@@ -31,9 +31,8 @@ def env_vars(endpoint: str = DEFAULT_ENDPOINT) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for logical_id, function in functions().items():
         local = local_environment(endpoint, tables, logical_id) | {"LOCAL_OUTBOX_PATH": CONTAINER_OUTBOX}
-        declared = resolve_environment(function.environment, tables)
-        # Declared but not set locally (the SSM parameter name): empty, so SSM is never reached.
-        found[logical_id] = {name: local.get(name, "") for name in sorted(declared)}
+        # Declared but not set locally (SSM parameter names): empty, so SSM is never reached.
+        found[logical_id] = {name: local.get(name, "") for name in sorted(function.environment)}
     return found
 
 

@@ -169,7 +169,8 @@ def test_write_timeout_is_503_and_update_not_applied(
     author: str, inject: Callable[[str, Fault], list[str]]
 ) -> None:
     post_id = call("POST", "/posts", user_id=author, body={"name": "before"}).body["id"]
-    inject("UpdateItem", always(ReadTimeoutError(endpoint_url="http://dynamodb")))
+    # An edit is one transaction: the caller is live, and the post is theirs at the expected version.
+    inject("TransactWriteItems", always(ReadTimeoutError(endpoint_url="http://dynamodb")))
 
     response = call("PATCH", f"/posts/{post_id}", user_id=author, body={"name": "after"})
 

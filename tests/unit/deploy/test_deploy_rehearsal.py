@@ -128,7 +128,9 @@ def test_the_stack_creates_and_deletes(environment: str, translated: dict[str, A
     expected = set(translated["Resources"]) - conditional - set(stand_ins)
     assert {summary["LogicalResourceId"] for summary in created} >= expected
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack["Outputs"]}
-    assert set(outputs) == set(translated["Outputs"])
+    # Neither environment sets a custom domain, so the domain's outputs are (rightly) absent.
+    unconditional = {name for name, output in translated["Outputs"].items() if "Condition" not in output}
+    assert set(outputs) == unconditional
     assert all(value and "{" not in value for value in outputs.values()), outputs
 
     cloudformation.delete_stack(StackName=stack_name)

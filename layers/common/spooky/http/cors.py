@@ -21,16 +21,32 @@ EXPOSE_HEADERS = ("set-auth-token", "ETag", "Retry-After")
 MAX_AGE_SECONDS = 600
 
 
+class TrustedOriginsCors(CORSConfig):
+    """Powertools' CORSConfig that reads the trusted origins from Settings on every request.
+
+    Handlers build their resolver at import; a list fixed then would outlive a configuration change in
+    a long-lived process (the local API, the tests). Every origin passes Powertools' own check ("*"),
+    and these overrides keep only the trusted ones, echoed exactly, never "*".
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            allow_origin="*",
+            allow_credentials=True,
+            allow_headers=list(ALLOW_HEADERS),
+            expose_headers=list(EXPOSE_HEADERS),
+            max_age=MAX_AGE_SECONDS,
+        )
+
+    def to_dict(self, origin: str | None) -> dict[str, str]:
+        return super().to_dict(origin) if allowed_origin(origin) else {}
+
+    def allowed_origin(self, extracted_origin: str) -> str | None:
+        return allowed_origin(extracted_origin)
+
+
 def cors_config() -> CORSConfig:
-    origins = get_settings().trusted_origin_list
-    return CORSConfig(
-        allow_origin=origins[0] if origins else "",
-        extra_origins=origins[1:],
-        allow_credentials=True,
-        allow_headers=list(ALLOW_HEADERS),
-        expose_headers=list(EXPOSE_HEADERS),
-        max_age=MAX_AGE_SECONDS,
-    )
+    return TrustedOriginsCors()
 
 
 def allowed_origin(origin: str | None) -> str | None:
