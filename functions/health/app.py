@@ -1,11 +1,10 @@
 """GET /health: the database health check (200 healthy, 503 not), used by the canary and alarms."""
 
-from datetime import datetime
-
 from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel
 
 from spooky.http.api import create_app, lambda_handler
+from spooky.schemas.common import WireDateTime
 from spooky.services.health import check_database
 
 app = create_app()
@@ -20,7 +19,7 @@ class CheckOut(BaseModel):
 
 class HealthOut(BaseModel):
     healthy: bool
-    timestamp: datetime
+    timestamp: WireDateTime
     checks: list[CheckOut]
 
 

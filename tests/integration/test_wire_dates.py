@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from spooky.email import read_outbox
 from spooky.ids import new_id
 from tests.http_client import HttpClient
@@ -160,11 +158,6 @@ def test_every_date_on_the_wire_has_milliseconds_and_z(local_api: str) -> None:
     assert [line for route, body in answers.items() for line in misdated(route, body, routes[route])] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="/health is outside this change: its HealthOut.timestamp (functions/health/app.py) still needs "
-    "spooky.schemas.common.WireDateTime",
-)
 def test_health_timestamp_has_milliseconds_and_z(local_api: str) -> None:
     body = HttpClient(local_api).get("/health").body
 
