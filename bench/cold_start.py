@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.charts import Bar, BarChart
 from bench.harness import Harness
 from bench.report import Cell, Section, Target
 from devtools.template import ROOT, Function, functions, load_template, resolve_environment
@@ -241,6 +242,15 @@ def _cold_start_section(h: Harness) -> Section:
     ratios: dict[str, float] = {}
     for function in every:
         section.rows.append(_cold_row(function, samples.get(function.logical_id), baseline, ratios))
+    section.charts.append(
+        BarChart(
+            "cold-start",
+            "Cold start: import + init, relative to import boto3; boto3.client('dynamodb')",
+            "x the boto3 baseline (median of fresh interpreters, same run)",
+            [Bar(name, ratio) for name, ratio in sorted(ratios.items(), key=lambda item: item[1])],
+            budget=RATIO_TARGET,
+        )
+    )
     slow = sorted((ratio, name) for name, ratio in ratios.items() if ratio > RATIO_TARGET)
     section.targets.append(_cold_target(h, python, ratios, slow, present))
     return section

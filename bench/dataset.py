@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pynamodb.models import Model
 
 from bench.measure import item_size
+from devtools.progress import progress
 from spooky.clock import utcnow
 from spooky.db.batch import batch_write
 from spooky.models.app import PostModel, UserModel
@@ -224,7 +225,10 @@ def seed(scale: Scale, seed_value: int = SEED) -> Dataset:
 
     posts: list[SeededPost] = []
     sizes: list[int] = []
-    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="seed") as pool:
+    with (
+        ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="seed") as pool,
+        progress("Seeding posts", len(authorship)) as seeded,
+    ):
         _write(UserModel, users)  # also creates the model's client before the writers share it
         pending: list[Future[None]] = []
         for chunk in _chunks(_post_items(rng, text, authorship, end), WRITE_CHUNK):
@@ -233,8 +237,10 @@ def seed(scale: Scale, seed_value: int = SEED) -> Dataset:
             pending.append(pool.submit(_write, PostModel, chunk))
             if len(pending) >= 2 * WRITERS:
                 pending.pop(0).result()
+                seeded.advance(WRITE_CHUNK)
         for future in pending:
             future.result()
+        seeded.advance(len(authorship) - seeded.done)
     return Dataset(
         scale=scale,
         user_ids=user_ids,

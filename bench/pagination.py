@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bench.charts import Bar, BarChart
 from bench.harness import Harness
 from bench.measure import Cost, Timing, measured, timed
 from bench.report import Cell, Section, Target
@@ -96,11 +97,18 @@ def run(h: Harness) -> Section:
         f"the median and p99 of {h.mode.repeats} calls of the repository function with that page's cursor.",
         ("listing", "page", "requests", "items read", "KB read", "RCU", "median ms", "p99 ms"),
     )
+    chart = BarChart(
+        "pagination-depth",
+        f"Capacity per page of {size} items, by page depth",
+        "read capacity units (RCU) of one page",
+    )
     for name, fetch in listings.items():
         results = _measure(fetch, h.mode.repeats)
         for result in results:
             section.rows.append(_row(name, result))
+            chart.bars.append(Bar(f"{name.split(' (')[0]}, page {result.page}", result.cost.read_units))
         section.targets.append(_target(name, results[0], results[-1]))
+    section.charts.append(chart)
     section.notes.append(
         "The first page of an author's posts also reads the profile item (name and email for every post), "
         "which then rides in the signed cursor; the feed reads each Timeline shard once per page "

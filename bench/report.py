@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.charts import BarChart
+
 Cell = str | int | float
+# Charts are written next to the report, in this folder (docs/performance/ for docs/performance.md).
+CHARTS_DIRECTORY = "performance"
 
 
 @dataclass(frozen=True)
@@ -38,12 +42,14 @@ class Section:
     notes: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     skipped: str | None = None
+    charts: list[BarChart] = field(default_factory=list)
 
     def markdown(self) -> str:
         parts = [f"## {self.title}", "", self.method, ""]
         if self.skipped:
             parts += [f"**Skipped:** {self.skipped}", ""]
         else:
+            parts += [chart.markdown(CHARTS_DIRECTORY) + "\n" for chart in self.charts]
             parts += [table(self.headers, self.rows), ""]
         parts += [f"- {note}" for note in self.notes]
         if self.notes:
@@ -130,6 +136,13 @@ def document(sections: Sequence[Section], *, mode: str, machine: str, dataset: s
     return f"{INTRO}\n{run}\n{summary(sections)}\n{body}".rstrip() + "\n"
 
 
-def write(path: Path, text: str) -> None:
+def write(path: Path, text: str, sections: Sequence[Section] = ()) -> None:
+    """The report, and its sections' charts in CHARTS_DIRECTORY beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
+    charts = [chart for section in sections for chart in section.charts]
+    if charts:
+        directory = path.parent / CHARTS_DIRECTORY
+        directory.mkdir(exist_ok=True)
+        for chart in charts:
+            (directory / chart.file_name).write_text(chart.svg())

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             dataset=dataset,
             duration_s=time.perf_counter() - started,
         )
-        write(args.output, text)
+        write(args.output, text, sections)
         print(f"Wrote {args.output}", file=sys.stderr)
     gaps = [t for s in sections for t in s.targets if t.status == "gap"]
     print(f"{len(gaps)} target(s) with a gap (see the tables).", file=sys.stderr)
