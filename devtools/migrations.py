@@ -26,6 +26,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.operand import Path as DocumentPath
 from pynamodb.models import Model
 
+from devtools.progress import Progress, progress
 from devtools.template import ROOT
 from spooky.clock import utcnow
 from spooky.db.errors import is_condition_failure
@@ -195,9 +196,14 @@ class Runner:
         resumed = bool(positions)
         total = int(entry.total_segments or self.segments)
         try:
-            with ThreadPoolExecutor(max_workers=total, thread_name_prefix="migration") as pool:
+            with (
+                progress(f"{file.id}: items scanned") as scanned,
+                ThreadPoolExecutor(max_workers=total, thread_name_prefix="migration") as pool,
+            ):
                 futures = [
-                    pool.submit(self._run_segment, file.id, migration, seg, total, positions.get(str(seg)))
+                    pool.submit(
+                        self._run_segment, file.id, migration, seg, total, positions.get(str(seg)), scanned
+                    )
                     for seg in range(total)
                 ]
                 for future in futures:
@@ -234,7 +240,13 @@ class Runner:
         )
 
     def _run_segment(
-        self, migration_id: str, migration: DataMigration, segment: int, total: int, position: str | None
+        self,
+        migration_id: str,
+        migration: DataMigration,
+        segment: int,
+        total: int,
+        position: str | None,
+        scanned: Progress,
     ) -> None:
         if position == DONE:
             return
@@ -245,6 +257,7 @@ class Runner:
             changed = sum(1 for item in items if migration.needs_change(item) and migration.apply(item))
             start = page.get("LastEvaluatedKey")
             self._checkpoint(migration_id, segment, json.dumps(start) if start else DONE, len(items), changed)
+            scanned.advance(len(items))
             if start is None:
                 return
 

@@ -1,12 +1,13 @@
 """Progress of long commands on stderr: a counter redrawn in place on a terminal, silent otherwise.
 
-Used by `make bench` (dataset seeding), `make migrate-up` and the backup drill command: minutes of
+Used by `make bench` (dataset seeding) and `make migrate-up`: minutes of
 silence look like a hang to whoever runs them; logs and CI output get no progress noise.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,14 +22,17 @@ class Progress:
         self.label, self.total, self.done = label, total, 0
         self._stream = stream
         self._shown_at = 0.0
+        # Parallel workers (scan segments, writers) report into one counter.
+        self._lock = threading.Lock()
 
     def advance(self, count: int = 1) -> None:
-        self.done += count
-        now = time.monotonic()
-        if now - self._shown_at >= MIN_INTERVAL_SECONDS or self.done == self.total:
-            self._shown_at = now
-            self._stream.write(f"\r{self.text()}")
-            self._stream.flush()
+        with self._lock:
+            self.done += count
+            now = time.monotonic()
+            if now - self._shown_at >= MIN_INTERVAL_SECONDS or self.done == self.total:
+                self._shown_at = now
+                self._stream.write(f"\r{self.text()}")
+                self._stream.flush()
 
     def text(self) -> str:
         if not self.total:
@@ -39,7 +43,8 @@ class Progress:
 
 class _Silent(Progress):
     def advance(self, count: int = 1) -> None:
-        self.done += count
+        with self._lock:
+            self.done += count
 
 
 @contextmanager
