@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -96,12 +96,7 @@ def create_post(
         )
         tx.put("post", item, condition=PostModel.pk.does_not_exist())
 
-    try:
-        run_transaction(build, request_token)
-    except TransactionCancelled as cancelled:
-        if cancelled.failed("author"):
-            raise NotFound("Author not found") from None
-        raise
+    run_transaction(build, request_token, on_failed={"author": NotFound("Author not found")})
     return item
 
 
@@ -216,14 +211,16 @@ def _caller_is_live(tx: Transaction, author_id: str) -> None:
     tx.check("caller", UserModel, *UserModel.key(author_id), condition=live_user_condition())
 
 
-def _explain_cancel(
-    cancelled: TransactionCancelled, post_id: str, author_id: str, expected_version: int | None
-) -> Exception:
-    if cancelled.failed("caller"):
-        return Unauthorized("The signed-in user no longer exists")
-    if cancelled.failed("post"):
-        return _explain_failure(post_id, author_id, expected_version)
-    return cancelled
+def _run_on_own_post(
+    build: Callable[[Transaction], None], post_id: str, author_id: str, expected_version: int | None
+) -> None:
+    """Run a transaction on the caller's post (labels "caller" and "post"), explaining a cancellation."""
+    try:
+        run_transaction(build, on_failed={"caller": Unauthorized("The signed-in user no longer exists")})
+    except TransactionCancelled as cancelled:
+        if cancelled.failed("post"):
+            raise _explain_failure(post_id, author_id, expected_version) from None
+        raise
 
 
 def update_post(
@@ -247,10 +244,7 @@ def update_post(
         _caller_is_live(tx, author_id)
         tx.update("post", post, actions, condition=_owned_live_post_condition(author_id, expected_version))
 
-    try:
-        run_transaction(build)
-    except TransactionCancelled as cancelled:
-        raise _explain_cancel(cancelled, post_id, author_id, expected_version) from None
+    _run_on_own_post(build, post_id, author_id, expected_version)
     return PostModel.get(*PostModel.key(post_id), consistent_read=True)
 
 
@@ -283,7 +277,4 @@ def delete_post(post_id: str, author_id: str, expected_version: int | None) -> N
         )
         tx.update("caller", author, [UserModel.post_count.add(-1)], condition=live_user_condition())
 
-    try:
-        run_transaction(build)
-    except TransactionCancelled as cancelled:
-        raise _explain_cancel(cancelled, post_id, author_id, expected_version) from None
+    _run_on_own_post(build, post_id, author_id, expected_version)

@@ -85,12 +85,9 @@ def create_user(user: NewUser, password_hash: str | None, *, request_token: str 
         tx.put("user", item, condition=UserModel.pk.does_not_exist())
         tx.put("account", account, condition=AccountModel.pk.does_not_exist())
 
-    try:
-        run_transaction(build, request_token)
-    except TransactionCancelled as cancelled:
-        if cancelled.failed("email"):
-            raise EmailTaken("User already exists. Use another email.") from None
-        raise
+    run_transaction(
+        build, request_token, on_failed={"email": EmailTaken("User already exists. Use another email.")}
+    )
     return item
 
 
@@ -242,10 +239,8 @@ def _soft_delete(user_id: str, email: str, now: datetime, *, release_email: bool
             tx.delete("email", claim, condition=EmailClaimModel.user_id == user_id)
 
     try:
-        run_transaction(build)
+        run_transaction(build, on_failed={"user": NotFound("User not found")})
     except TransactionCancelled as cancelled:
-        if cancelled.failed("user"):
-            raise NotFound("User not found") from None
         if release_email and cancelled.failed("email"):
             return False
         raise
