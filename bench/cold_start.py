@@ -32,6 +32,8 @@ IMPORT_PROFILE_RUNS = 3
 # One baseline run per this many function runs: its median then rests on many samples across the run.
 BASELINE_EVERY = 4
 LAYER_PATH = ROOT / "layers" / "common"
+# The background jobs' package (JobsLayer): on the path like a second layer under /opt/python.
+JOBS_LAYER_PATH = ROOT / "layers" / "jobs"
 LOAD_FUNCTION = """
 import importlib.util, sys, time
 started = time.perf_counter()
@@ -105,11 +107,15 @@ def interpreter() -> Interpreter:
     except subprocess.CalledProcessError as error:
         reason = (error.stderr or "").strip().splitlines()[-1:] or ["pip failed"]
         return Interpreter(
-            (), str(LAYER_PATH), f"the development venv (the Lambda-like site failed: {reason[0]})"
+            (),
+            f"{LAYER_PATH}{os.pathsep}{JOBS_LAYER_PATH}",
+            f"the development venv (the Lambda-like site failed: {reason[0]})",
         )
     # -S: no site-packages, only the stdlib and PYTHONPATH, like /opt/python + /var/runtime in Lambda.
     return Interpreter(
-        ("-S", "-s"), f"{LAYER_PATH}{os.pathsep}{site}", "the layer's requirements + boto3 only"
+        ("-S", "-s"),
+        f"{LAYER_PATH}{os.pathsep}{JOBS_LAYER_PATH}{os.pathsep}{site}",
+        "the layer's requirements + boto3 only",
     )
 
 

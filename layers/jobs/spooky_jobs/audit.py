@@ -20,8 +20,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from spooky.clock import utcnow
 from spooky.models import keys
 from spooky.models.audit import AuditModel
-from spooky.repositories import audit as audit_repository
-from spooky.services import changes, pseudonyms
+from spooky_jobs import changes, pseudonyms
+from spooky_jobs.repositories import audit as audit_repository
 
 # Seven years, leap days included: the seed's audit retention.
 AUDIT_RETENTION = timedelta(days=7 * 365 + 2)
