@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spooky.errors import NotFound
 from spooky.idempotency import run_once
+from spooky.ids import checked_path_id
 from spooky.models.app import PostModel, UserModel
 from spooky.pagination import check_page_size
 from spooky.repositories import posts as post_repository
@@ -11,7 +12,6 @@ from spooky.schemas.common import require_changes
 from spooky.schemas.pages import PostPage, UserPostsPage
 from spooky.schemas.posts import NewPost, PostChanges, PostOut
 from spooky.schemas.users import AuthorOut
-from spooky.services.ids import checked_id
 
 
 def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
@@ -35,7 +35,7 @@ def create_post(author_id: str, new_post: NewPost, idempotency_key: str | None =
 
 
 def get_post(post_id: str) -> PostOut:
-    post = post_repository.get_post(checked_id(post_id))
+    post = post_repository.get_post(checked_path_id(post_id))
     if post is None:
         raise NotFound("Post not found")
     return to_post_out(post)
@@ -43,18 +43,18 @@ def get_post(post_id: str) -> PostOut:
 
 def update_post(post_id: str, author_id: str, changes: PostChanges, expected_version: int | None) -> PostOut:
     require_changes(changes)  # else the version would move although nothing changed
-    post = post_repository.update_post(checked_id(post_id), author_id, changes, expected_version)
+    post = post_repository.update_post(checked_path_id(post_id), author_id, changes, expected_version)
     return to_post_out(post)
 
 
 def delete_post(post_id: str, author_id: str, expected_version: int | None) -> None:
-    post_repository.delete_post(checked_id(post_id), author_id, expected_version)
+    post_repository.delete_post(checked_path_id(post_id), author_id, expected_version)
 
 
 def list_user_posts(
     user_id: str, cursor: str | None, limit: int, *, show_email: bool = False
 ) -> UserPostsPage:
-    page = post_repository.list_user_posts(checked_id(user_id), cursor, check_page_size(limit))
+    page = post_repository.list_user_posts(checked_path_id(user_id), cursor, check_page_size(limit))
     author = author_out(page.author, show_email)
     items = [to_post_out(post, author) for post in page.posts]
     return UserPostsPage(items=items, next_cursor=page.next_cursor, author=author)

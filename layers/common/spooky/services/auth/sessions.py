@@ -8,7 +8,7 @@ from datetime import timedelta
 from spooky.auth import errors
 from spooky.auth.session_tokens import new_session_token, parse_session_token
 from spooky.clock import utcnow
-from spooky.ids import is_valid_id
+from spooky.ids import is_ulid
 from spooky.models.app import UserModel
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions as session_repository
@@ -150,7 +150,7 @@ def revoke_session(user_id: str, token_or_id: str) -> None:
 
     Like Better Auth, a session that is not the caller's (or does not exist) is silently left alone.
     """
-    if is_valid_id(token_or_id):
+    if is_ulid(token_or_id):
         session_repository.delete_user_session(user_id, token_or_id)
         return
     parsed = parse_session_token(token_or_id)
