@@ -232,9 +232,8 @@ def imports_beyond_baseline(
 
 def _cold_start_section(h: Harness) -> Section:
     every = list(functions().values())
-    present = [f for f in every if f.module_path.exists()]
     python = interpreter()
-    baseline, samples = _measure(h, python, present)
+    baseline, samples = _measure(h, python, every)
     section = Section(
         "3. Cold start",
         f"Median of {h.mode.cold_start_runs} fresh interpreters per function: importing the function's "
@@ -248,7 +247,7 @@ def _cold_start_section(h: Harness) -> Section:
     for function in every:
         section.rows.append(_cold_row(function, samples.get(function.logical_id), baseline, ratios))
     slow = sorted((ratio, name) for name, ratio in ratios.items() if ratio > RATIO_TARGET)
-    section.targets.append(_cold_target(h, python, ratios, slow, present))
+    section.targets.append(_cold_target(h, python, ratios, slow, every))
     return section
 
 
@@ -262,7 +261,7 @@ def _cold_row(
     function: Function, entry: Samples | None, baseline: Samples, ratios: dict[str, float]
 ) -> list[Cell]:
     if entry is None:
-        return [function.logical_id, _memory(function), "not implemented", "-", "-"]
+        return [function.logical_id, _memory(function), "not measured", "-", "-"]
     if entry.error:
         return [function.logical_id, _memory(function), f"import failed: {entry.error[:120]}", "-", "gap"]
     ratio = entry.median / baseline.median
@@ -396,9 +395,8 @@ def _size_rows(section: Section, build_dir: Path, workdir: Path) -> None:
     for function in functions().values():
         artifact = build_dir / function.logical_id
         if artifact.exists():
-            note = "-" if function.module_path.exists() else "not implemented"
             section.rows.append(
-                (function.logical_id, _human(_size(artifact)), _human(_zipped(artifact, workdir)), note)
+                (function.logical_id, _human(_size(artifact)), _human(_zipped(artifact, workdir)), "-")
             )
     section.targets.append(_runtime_packages_target(sizes, layer_size))
 

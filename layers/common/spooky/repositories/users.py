@@ -17,9 +17,7 @@ from spooky.errors import AlreadyExists, NotFound
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
-from spooky.pagination import Page
 from spooky.repositories._query import query_once
-from spooky.repositories.timeline import timeline_page
 from spooky.request_context import stamp, stamp_actions
 from spooky.schemas.users import NewUser, UserChanges
 
@@ -263,9 +261,3 @@ def soft_delete_user(user_id: str) -> datetime:
     if not _soft_delete(user_id, user.email, now, release_email=True):
         _soft_delete(user_id, user.email, now, release_email=False)
     return now
-
-
-def users_by_creation(cursor: str | None, limit: int) -> Page[UserModel]:
-    """Users, newest first, over the sharded Timeline index."""
-    raws, next_cursor = timeline_page(UserModel, "USERS", cursor, limit)
-    return Page([UserModel.from_raw_data(raw) for raw in raws], next_cursor)
