@@ -29,6 +29,7 @@ from pynamodb.models import Model
 from devtools.template import ROOT
 from spooky.clock import utcnow
 from spooky.db.errors import is_condition_failure
+from spooky.models import keys
 from spooky.models.base import app_table_meta
 
 RawItem = dict[str, Any]
@@ -85,7 +86,7 @@ class LedgerModel(Model):
 
     @classmethod
     def key(cls, migration_id: str) -> tuple[str, str]:
-        return f"MIGRATION#{migration_id}", "MIGRATION"
+        return keys.migration_pk(migration_id), keys.MIGRATION_SK
 
     def positions(self) -> dict[str, str]:
         """segment number -> checkpoint, as stored."""

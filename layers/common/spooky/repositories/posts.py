@@ -64,7 +64,7 @@ def new_post_item(author_id: str, post: NewPost, now: datetime) -> PostModel:
         version=1,
         gsi1pk=keys.user_pk(author_id),
         gsi1sk=keys.user_post_sk(now, post_id),
-        gsi2pk=keys.timeline_pk("POSTS", keys.shard_of(post_id)),
+        gsi2pk=keys.timeline_pk(keys.POSTS_TIMELINE, keys.shard_of(post_id)),
         gsi2sk=keys.timeline_sk(now, post_id),
     )
     return stamp(item)
@@ -179,7 +179,7 @@ def feed(cursor: str | None, limit: int) -> Page[PostWithAuthor]:
     while more posts exist, even before the retention job has taken those posts out of the index.
     """
     authors = _FeedAuthors()
-    raws, next_cursor = timeline_page(PostModel, "POSTS", cursor, limit, authors.keep)
+    raws, next_cursor = timeline_page(PostModel, keys.POSTS_TIMELINE, cursor, limit, authors.keep)
     posts = [PostModel.from_raw_data(raw) for raw in raws]
     return Page([PostWithAuthor(post, authors.live[post.created_by_id]) for post in posts], next_cursor)
 

@@ -52,7 +52,7 @@ def new_user_item(user: NewUser, now: datetime) -> UserModel:
         version=1,
         gsi1pk=keys.user_pk(user_id),
         gsi1sk=keys.PROFILE_SK,
-        gsi2pk=keys.timeline_pk("USERS", keys.shard_of(user_id)),
+        gsi2pk=keys.timeline_pk(keys.USERS_TIMELINE, keys.shard_of(user_id)),
         gsi2sk=keys.timeline_sk(now, user_id),
     )
     return stamp(item)

@@ -18,10 +18,10 @@ from pynamodb.exceptions import DoesNotExist, PynamoDBException
 from pynamodb.models import Model
 
 from spooky.clock import utcnow
+from spooky.models import keys
 from spooky.models.base import FromSettings, TableMeta
 from spooky.settings import Settings
 
-HEALTH_KEY = ("HEALTH#probe", "HEALTH")
 # The whole check's budget: GET /health promises an answer within 3 s (docs/operations.md).
 DEADLINE_SECONDS = 2.0
 # Names the probe threads, so that whoever must wait for a straggler (a test) can find it.
@@ -74,7 +74,7 @@ def _probe(name: str, model: type[Model]) -> Check:
     """GetItem of a key that never exists: proves the table answers, costs 0.5 RCU."""
     started = time.perf_counter()
     try:
-        model.get(*HEALTH_KEY)
+        model.get(*keys.HEALTH_KEY)
     except DoesNotExist:
         pass  # the expected answer: the table is reachable
     except PynamoDBException as error:

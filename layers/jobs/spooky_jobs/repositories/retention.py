@@ -23,7 +23,6 @@ from spooky.repositories._query import RawItem, query_once
 from spooky.repositories.sessions import delete_sessions
 
 PAGE_SIZE = 100
-_ACCOUNT_SK_PREFIX = "ACCOUNT#"  # keys.account_sk
 # A user with more sessions than this many pages is not a person: stop and let a retry continue.
 MAX_SESSION_PAGES = 50
 
@@ -140,7 +139,7 @@ def _purge_accounts(user_id: str) -> int:
     raws = _all_pages(
         AccountModel,
         keys.user_pk(user_id),
-        AccountModel.sk.startswith(_ACCOUNT_SK_PREFIX),
+        AccountModel.sk.startswith(keys.ACCOUNT_PREFIX),
         consistent_read=True,
     )
     accounts = [AccountModel.from_raw_data(raw) for raw in raws]
