@@ -20,6 +20,8 @@ from pynamodb.models import Model
 from spooky.clock import utcnow
 from spooky.models import keys
 from spooky.models.base import FromSettings, TableMeta
+from spooky.schemas.health import HealthOut
+from spooky.services.mapping import to_health_out
 from spooky.settings import Settings
 
 # The whole check's budget: GET /health promises an answer within 3 s (docs/operations.md).
@@ -101,3 +103,8 @@ def check_database() -> Health:
     pool.shutdown(wait=False, cancel_futures=True)
     checks = [_outcome(name, future) for name, future in futures.items()]
     return Health(healthy=all(check.healthy for check in checks), timestamp=utcnow(), checks=checks)
+
+
+def report() -> HealthOut:
+    """GET /health's answer."""
+    return to_health_out(check_database())

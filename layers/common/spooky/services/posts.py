@@ -5,33 +5,22 @@ from __future__ import annotations
 from spooky.errors import NotFound
 from spooky.idempotency import run_once
 from spooky.ids import checked_path_id
-from spooky.models.app import PostModel, UserModel
 from spooky.pagination import check_page_size
 from spooky.repositories import posts as post_repository
 from spooky.schemas.common import require_changes
 from spooky.schemas.pages import PostPage, UserPostsPage
 from spooky.schemas.posts import NewPost, PostChanges, PostOut
-from spooky.schemas.users import AuthorOut
-
-
-def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
-    return PostOut.model_validate(post, from_attributes=True).model_copy(update={"created_by": author})
-
-
-def author_out(user: UserModel, show_email: bool) -> AuthorOut:
-    """An author as a listing shows it: the email only to signed-in callers (``show_email``)."""
-    return AuthorOut(id=user.id, name=user.name, email=user.email if show_email else None)
+from spooky.services.mapping import author_out, to_post_out
 
 
 def create_post(author_id: str, new_post: NewPost, idempotency_key: str | None = None) -> PostOut:
     """Create a post; with an Idempotency-Key, a retry returns the first result and writes nothing."""
 
-    def execute() -> dict[str, object]:
-        post = post_repository.create_post(author_id, new_post)
-        return to_post_out(post).model_dump(mode="json", by_alias=True)
+    def execute() -> PostOut:
+        return to_post_out(post_repository.create_post(author_id, new_post))
 
     payload = new_post.model_dump(mode="json")
-    return PostOut.model_validate(run_once("create_post", author_id, idempotency_key, payload, execute))
+    return run_once("create_post", author_id, idempotency_key, payload, execute, PostOut)
 
 
 def get_post(post_id: str) -> PostOut:
