@@ -144,7 +144,7 @@ def ledger(migration_id: str) -> LedgerModel | None:
 
 
 def new_migration(name: str, directory: Path = MIGRATIONS_DIR) -> Path:
-    """Create migrations/NNNN_<name>.py from a skeleton (the seed's `prisma migrate dev --name`)."""
+    """Create migrations/NNNN_<name>.py from a skeleton (the specification's `prisma migrate dev --name`)."""
     if not NAME_PATTERN.match(name):
         raise ValueError("use lower_snake_case names, e.g. add_user_profile")
     number = max((file.number for file in discover(directory)), default=0) + 1

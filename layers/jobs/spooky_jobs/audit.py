@@ -23,7 +23,7 @@ from spooky.models.audit import AuditModel
 from spooky_jobs import changes, pseudonyms
 from spooky_jobs.repositories import audit as audit_repository
 
-# Seven years, leap days included: the seed's audit retention.
+# Seven years, leap days included: the specification's audit retention.
 AUDIT_RETENTION = timedelta(days=7 * 365 + 2)
 REDACTED = "[REDACTED]"
 # Password hashes, OAuth tokens and verification values never reach the audit log.

@@ -77,7 +77,7 @@ def create_post(
     *,
     request_token: str | None = None,
 ) -> PostModel:
-    """The seed's transaction: update the author and create the post, all or nothing.
+    """The specification's transaction: update the author and create the post, all or nothing.
 
     The author update increments postCount (and applies ``author_changes``, e.g. a new lastName)
     under the condition that the author exists and is not deleted: DynamoDB has no foreign keys,
@@ -127,7 +127,7 @@ def get_post(post_id: str) -> PostModel | None:
 
 
 def list_user_posts(user_id: str, cursor: str | None, limit: int) -> AuthorPosts:
-    """The seed's paginated query: a user's posts newest first, with their author.
+    """The specification's paginated query: a user's posts newest first, with their author.
 
     Every page is one Query of the author's posts and, concurrently, a strongly consistent GetItem of
     the author: a deleted author's posts are gone at once, whatever the page, although they stay in

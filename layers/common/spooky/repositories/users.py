@@ -143,7 +143,7 @@ def set_password(user_id: str, password_hash: str) -> None:
 
 
 def get_profile(user_id: str, post_limit: int = 10) -> tuple[UserModel, list[PostModel]]:
-    """The seed's "user with their 10 newest posts": one Query of the UserPosts index.
+    """The specification's "user with their 10 newest posts": one Query of the UserPosts index.
 
     The profile item's sort key (PROFILE) sorts right after every POST#... key, so a descending
     query between the two returns the profile first, then the newest posts.

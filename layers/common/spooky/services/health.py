@@ -1,4 +1,5 @@
-"""The seed's checkDatabaseHealth, for DynamoDB: a cheap data-plane read of every table, bounded in time.
+"""The specification's checkDatabaseHealth, for DynamoDB: a cheap data-plane read of every table, bounded
+in time.
 
 GET /health must answer (200 or 503) well inside its 10 s function timeout whatever the database does,
 or callers see a gateway error instead of the failing check. So the tables are probed in parallel, each

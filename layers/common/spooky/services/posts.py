@@ -1,4 +1,4 @@
-"""Post use cases: create (the seed's transaction), read, list, edit and soft-delete."""
+"""Post use cases: create (the specification's transaction), read, list, edit and soft-delete."""
 
 from __future__ import annotations
 

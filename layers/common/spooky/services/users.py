@@ -18,7 +18,7 @@ def sees_emails(token: str | None) -> bool:
 
 
 def profile(user_id: str, *, show_email: bool = False, post_limit: int = 10) -> Profile:
-    """The seed's "user with their 10 newest posts": the first page of the user's posts."""
+    """The specification's "user with their 10 newest posts": the first page of the user's posts."""
     page = post_repository.list_user_posts(checked_path_id(user_id), None, post_limit)
     author = author_out(page.author, show_email)
     return Profile(

@@ -3,7 +3,7 @@
 Soon after the deletion, ``retire_posts`` takes the user's posts out of the Timeline and out of
 their UserPosts listing range, so reads stop skipping them (reads already hide them: they check the
 author). After the grace period TTL removes the soft-deleted profile itself; ``purge_user_data``
-removes the rest of the seed's cascade (sessions and accounts with the user) and the user's posts and
+removes the rest of the specification's cascade (sessions and accounts with the user) and the user's posts and
 email claim. Every step is idempotent, so a retried or repeated run is harmless.
 """
 
