@@ -10,7 +10,7 @@ endif
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
-export PYTHONPATH := layers/common:.
+export PYTHONPATH := layers/common:layers/jobs:.
 
 .PHONY: setup api invoke env-json test contract lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
 

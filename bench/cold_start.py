@@ -33,6 +33,8 @@ IMPORT_PROFILE_RUNS = 3
 # One baseline run per this many function runs: its median then rests on many samples across the run.
 BASELINE_EVERY = 4
 LAYER_PATH = ROOT / "layers" / "common"
+# The background jobs' package (JobsLayer): on the path like a second layer under /opt/python.
+JOBS_LAYER_PATH = ROOT / "layers" / "jobs"
 LOAD_FUNCTION = """
 import importlib.util, sys, time
 started = time.perf_counter()
@@ -106,11 +108,15 @@ def interpreter() -> Interpreter:
     except subprocess.CalledProcessError as error:
         reason = (error.stderr or "").strip().splitlines()[-1:] or ["pip failed"]
         return Interpreter(
-            (), str(LAYER_PATH), f"the development venv (the Lambda-like site failed: {reason[0]})"
+            (),
+            f"{LAYER_PATH}{os.pathsep}{JOBS_LAYER_PATH}",
+            f"the development venv (the Lambda-like site failed: {reason[0]})",
         )
     # -S: no site-packages, only the stdlib and PYTHONPATH, like /opt/python + /var/runtime in Lambda.
     return Interpreter(
-        ("-S", "-s"), f"{LAYER_PATH}{os.pathsep}{site}", "the layer's requirements + boto3 only"
+        ("-S", "-s"),
+        f"{LAYER_PATH}{os.pathsep}{JOBS_LAYER_PATH}{os.pathsep}{site}",
+        "the layer's requirements + boto3 only",
     )
 
 
@@ -227,9 +233,8 @@ def imports_beyond_baseline(
 
 def _cold_start_section(h: Harness) -> Section:
     every = list(functions().values())
-    present = [f for f in every if f.module_path.exists()]
     python = interpreter()
-    baseline, samples = _measure(h, python, present)
+    baseline, samples = _measure(h, python, every)
     section = Section(
         "3. Cold start",
         f"Median of {h.mode.cold_start_runs} fresh interpreters per function: importing the function's "
@@ -252,7 +257,7 @@ def _cold_start_section(h: Harness) -> Section:
         )
     )
     slow = sorted((ratio, name) for name, ratio in ratios.items() if ratio > RATIO_TARGET)
-    section.targets.append(_cold_target(h, python, ratios, slow, present))
+    section.targets.append(_cold_target(h, python, ratios, slow, every))
     return section
 
 
@@ -266,7 +271,7 @@ def _cold_row(
     function: Function, entry: Samples | None, baseline: Samples, ratios: dict[str, float]
 ) -> list[Cell]:
     if entry is None:
-        return [function.logical_id, _memory(function), "not implemented", "-", "-"]
+        return [function.logical_id, _memory(function), "not measured", "-", "-"]
     if entry.error:
         return [function.logical_id, _memory(function), f"import failed: {entry.error[:120]}", "-", "gap"]
     ratio = entry.median / baseline.median
@@ -400,9 +405,8 @@ def _size_rows(section: Section, build_dir: Path, workdir: Path) -> None:
     for function in functions().values():
         artifact = build_dir / function.logical_id
         if artifact.exists():
-            note = "-" if function.module_path.exists() else "not implemented"
             section.rows.append(
-                (function.logical_id, _human(_size(artifact)), _human(_zipped(artifact, workdir)), note)
+                (function.logical_id, _human(_size(artifact)), _human(_zipped(artifact, workdir)), "-")
             )
     section.targets.append(_runtime_packages_target(sizes, layer_size))
 

@@ -74,7 +74,7 @@ def _put_post(client: Any, table: str, author_id: str) -> object:
         "version": {"N": "1"},
         "gsi1pk": {"S": keys.user_pk(author_id)},
         "gsi1sk": {"S": keys.user_post_sk(now, post_id)},
-        "gsi2pk": {"S": keys.timeline_pk("POSTS", keys.shard_of(post_id))},
+        "gsi2pk": {"S": keys.timeline_pk(keys.POSTS_TIMELINE, keys.shard_of(post_id))},
         "gsi2sk": {"S": keys.timeline_sk(now, post_id)},
     }
     user_pk, profile_sk = keys.user_pk(author_id), keys.PROFILE_SK

@@ -104,7 +104,7 @@ How the figures are obtained:
 Re-run everything (about 7 minutes on 2 cores; writes this file):
 
 ```bash
-make bench                  # or: PYTHONPATH=layers/common:. python -m bench.run
+make bench                  # or: PYTHONPATH=layers/common:layers/jobs:. python -m bench.run
 make bench ARGS=--quick     # small data set, few samples, prints only (what CI runs)
 make bench ARGS="--only endpoints,pagination"  # endpoints, pagination, cold_start, overhead, throughput
 ```

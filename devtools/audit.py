@@ -15,8 +15,8 @@ import json
 import sys
 
 from devtools.operator import add_target_arguments, configure_target
-from spooky.repositories.audit import history
-from spooky.services import pseudonyms
+from spooky_jobs import pseudonyms
+from spooky_jobs.repositories.audit import history
 
 ENTITIES = ("user", "post", "session", "account")
 PSEUDONYM = "pseudonym"

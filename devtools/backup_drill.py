@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 
 from devtools.operator import add_target_arguments, configure_target
-from spooky.services import backup_drill
+from spooky_jobs import backup_drill
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """`python -m devtools.migrate new <name> | status | up [--dry-run]`: the data migration workflow.
 
-The seed's `prisma migrate dev --name x` is `new x`; `prisma migrate deploy` is `up` (docs/operations.md).
+The specification's `prisma migrate dev --name x` is `new x`; `prisma migrate deploy` is `up`
+(docs/operations.md).
 """
 
 from __future__ import annotations

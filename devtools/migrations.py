@@ -30,6 +30,7 @@ from devtools.progress import Progress, progress
 from devtools.template import ROOT
 from spooky.clock import utcnow
 from spooky.db.errors import is_condition_failure
+from spooky.models import keys
 from spooky.models.base import app_table_meta
 
 RawItem = dict[str, Any]
@@ -86,7 +87,7 @@ class LedgerModel(Model):
 
     @classmethod
     def key(cls, migration_id: str) -> tuple[str, str]:
-        return f"MIGRATION#{migration_id}", "MIGRATION"
+        return keys.migration_pk(migration_id), keys.MIGRATION_SK
 
     def positions(self) -> dict[str, str]:
         """segment number -> checkpoint, as stored."""
@@ -144,7 +145,7 @@ def ledger(migration_id: str) -> LedgerModel | None:
 
 
 def new_migration(name: str, directory: Path = MIGRATIONS_DIR) -> Path:
-    """Create migrations/NNNN_<name>.py from a skeleton (the seed's `prisma migrate dev --name`)."""
+    """Create migrations/NNNN_<name>.py from a skeleton (the specification's `prisma migrate dev --name`)."""
     if not NAME_PATTERN.match(name):
         raise ValueError("use lower_snake_case names, e.g. add_user_profile")
     number = max((file.number for file in discover(directory)), default=0) + 1

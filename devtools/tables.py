@@ -75,12 +75,3 @@ def _apply_table_settings(client: Any, name: str, properties: dict[str, Any]) ->
             # DynamoDB Local has no backup API (UnknownOperationException); moto and AWS do.
             if error.response["Error"]["Code"] != "UnknownOperationException":
                 raise
-
-
-def delete_tables(client: Any, names: dict[str, str]) -> None:
-    for name in names.values():
-        try:
-            client.delete_table(TableName=name)
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ResourceNotFoundException":
-                raise

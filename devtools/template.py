@@ -62,10 +62,6 @@ class Route:
     path: str
     authorized: bool
 
-    @property
-    def is_public(self) -> bool:
-        return not self.authorized
-
 
 @dataclass(frozen=True)
 class Function:

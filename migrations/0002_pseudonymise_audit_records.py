@@ -18,8 +18,8 @@ from pynamodb.expressions.update import Action
 
 from devtools.migrations import DataMigration, RawItem
 from spooky.models.audit import AuditModel
-from spooky.services import pseudonyms
-from spooky.services.audit import sanitise
+from spooky_jobs import pseudonyms
+from spooky_jobs.audit import sanitise
 
 
 class Migration(DataMigration):

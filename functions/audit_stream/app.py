@@ -12,9 +12,8 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.monitoring import background_handler
-from spooky.observability import metrics
-from spooky.services.audit import record_change
+from spooky.observability import background_handler, metrics
+from spooky_jobs.audit import record_change
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

@@ -9,7 +9,6 @@ from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import cleared_response, presented_token, remembered, token_response
 from spooky.schemas.auth import SessionAndUser
 from spooky.services.auth import sessions
-from spooky.services.users import to_user_out
 
 app = create_app()
 
@@ -21,17 +20,12 @@ def get_session(
     disable_cookie_cache: Annotated[bool, Query(alias="disableCookieCache")] = False,
 ) -> Response[SessionAndUser | None]:
     token = presented_token(app)
-    if token is None:
-        return Response(200, content_types.APPLICATION_JSON, None)
-    current = sessions.current_session(token, allow_refresh=remembered(app) and not disable_refresh)
-    if current is None:
+    answer = sessions.get_session(token, allow_refresh=remembered(app) and not disable_refresh)
+    if answer.cleared:
         return cleared_response(None)
-    body = SessionAndUser(
-        session=sessions.to_session_out(current.session, token), user=to_user_out(current.user)
-    )
-    if current.refreshed:
-        return token_response(body, token, max_age=current.max_age_seconds)
-    return Response(200, content_types.APPLICATION_JSON, body)
+    if token is not None and answer.refreshed_max_age is not None:
+        return token_response(answer.body, token, max_age=answer.refreshed_max_age)
+    return Response(200, content_types.APPLICATION_JSON, answer.body)
 
 
 handler = lambda_handler(app)

@@ -10,9 +10,7 @@ app = create_app()
 
 @app.get("/api/auth/list-sessions", summary="List sessions", tags=["auth"])
 def list_sessions() -> list[SessionOut]:
-    return [
-        sessions.to_session_out(s) for s in sessions.list_sessions(caller_id(app), caller_session_id(app))
-    ]
+    return sessions.list_sessions(caller_id(app), caller_session_id(app))
 
 
 handler = lambda_handler(app)

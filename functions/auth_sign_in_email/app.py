@@ -9,7 +9,6 @@ from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import client_of, session_response
 from spooky.schemas.auth import SignInBody, SignInOut
 from spooky.services.auth import credentials
-from spooky.services.users import to_user_out
 
 app = create_app()
 
@@ -23,13 +22,7 @@ def sign_in_email(body: Annotated[SignInBody, Body(embed=False)]) -> Response[Si
         client=client_of(app),
         callback_url=body.callback_url,
     )
-    out = SignInOut(
-        redirect=body.callback_url is not None,
-        token=signed_in.session.token,
-        url=body.callback_url,
-        user=to_user_out(signed_in.user),
-    )
-    return session_response(out, signed_in.session)
+    return session_response(signed_in.body, signed_in.session)
 
 
 handler = lambda_handler(app)

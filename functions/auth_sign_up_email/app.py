@@ -9,7 +9,6 @@ from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import client_of, session_response
 from spooky.schemas.auth import SignUpBody, TokenAndUser
 from spooky.services.auth import credentials
-from spooky.services.users import to_user_out
 from spooky.settings import api_base_url
 
 app = create_app()
@@ -18,8 +17,7 @@ app = create_app()
 @app.post("/api/auth/sign-up/email", summary="Sign up with email and password", tags=["auth"])
 def sign_up_email(body: Annotated[SignUpBody, Body(embed=False)]) -> Response[TokenAndUser]:
     signed_in = credentials.sign_up(body, client=client_of(app), api_base_url=api_base_url())
-    out = TokenAndUser(token=signed_in.session.token, user=to_user_out(signed_in.user))
-    return session_response(out, signed_in.session)
+    return session_response(signed_in.body, signed_in.session)
 
 
 handler = lambda_handler(app)

@@ -19,8 +19,8 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.auth.cookies import header, session_token
-from spooky.http.api import instrumented
 from spooky.http.cors import allowed_origin
+from spooky.observability import instrumented
 from spooky.services.auth.sessions import authenticate
 
 # The principal of a refusal: no user.

@@ -3,7 +3,7 @@
 The run's checks stop CLEANUP_RESERVE before the function's timeout, so their drill tables are always
 deleted in time (a killed run would leave them: the next run deletes those first).
 
-See spooky.services.backup_drill; `python -m devtools.backup_drill` runs the whole drill at once.
+See spooky_jobs.backup_drill; `python -m devtools.backup_drill` runs the whole drill at once.
 """
 
 from datetime import timedelta
@@ -11,9 +11,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.monitoring import background_handler
-from spooky.observability import logger
-from spooky.services import backup_drill
+from spooky.observability import background_handler, logger
+from spooky_jobs import backup_drill
 
 
 @background_handler

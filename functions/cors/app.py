@@ -11,8 +11,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.auth.cookies import header
-from spooky.http.api import instrumented, refusal, with_security_headers
+from spooky.http.api import refusal, with_security_headers
 from spooky.http.cors import preflight_headers, response_headers
+from spooky.observability import instrumented
 
 
 @instrumented

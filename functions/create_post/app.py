@@ -1,4 +1,4 @@
-"""POST /posts: create a post as the signed-in user (the seed's user + post transaction)."""
+"""POST /posts: create a post as the signed-in user (the specification's user + post transaction)."""
 
 from typing import Annotated
 

@@ -12,9 +12,8 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from spooky.monitoring import background_handler
-from spooky.observability import logger, metrics
-from spooky.services.retention import purge_expired_user, retire_deleted_users_posts
+from spooky.observability import background_handler, logger, metrics
+from spooky_jobs.retention import purge_expired_user, retire_deleted_users_posts
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

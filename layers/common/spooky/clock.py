@@ -7,7 +7,3 @@ from datetime import UTC, datetime
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def epoch_seconds(moment: datetime) -> int:
-    return int(moment.timestamp())

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
 from spooky.db.observe import instrument_foreign
 from spooky.errors import AlreadyExists, Conflict, FieldError, ValidationFailed
@@ -62,14 +63,19 @@ def _checked_key(key: str) -> str:
     return key
 
 
-def run_once(
+def run_once[Answer: BaseModel](
     operation: str,
     caller_id: str,
     key: str | None,
     payload: dict[str, Any],
-    execute: Callable[[], dict[str, Any]],
-) -> dict[str, Any]:
-    """Run ``execute`` once per (operation, caller, key); without a key, just run it."""
+    execute: Callable[[], Answer],
+    answer: type[Answer],
+) -> Answer:
+    """Run ``execute`` once per (operation, caller, key); without a key, just run it.
+
+    With a key the answer is stored as JSON (``answer``'s wire form) and read back as ``answer``, so the
+    first response and its replays are the same.
+    """
     if key is None:
         return execute()
     settings = get_settings()
@@ -79,7 +85,7 @@ def run_once(
         data_keyword_argument="request", persistence_store=store, config=_CONFIG, key_prefix=operation
     )
     def once(request: dict[str, Any]) -> dict[str, Any]:
-        return execute()
+        return execute().model_dump(mode="json", by_alias=True)
 
     try:
         result: dict[str, Any] = once(request={"key": f"{caller_id}:{_checked_key(key)}", "payload": payload})
@@ -87,4 +93,4 @@ def run_once(
         raise IdempotencyKeyReused("This Idempotency-Key was used with a different request") from None
     except IdempotencyAlreadyInProgressError:
         raise Conflict("A request with this Idempotency-Key is still in progress; retry shortly") from None
-    return result
+    return answer.model_validate(result)

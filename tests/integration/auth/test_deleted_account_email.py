@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from spooky.models.app import EmailClaimModel
 from spooky.repositories import users
-from spooky.repositories.retention import purge_user_data
 from spooky.schemas.users import NewUser
+from spooky_jobs.repositories.retention import purge_user_data
 from tests.integration.auth.client import Browser, Reply
 from tests.integration.auth.conftest import PASSWORD, Account, new_email, sign_in, sign_up
 

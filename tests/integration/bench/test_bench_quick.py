@@ -30,7 +30,7 @@ def test_quick_run_reports_every_benchmark(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench.run", "--quick", "--output", str(report)],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(["layers/common", "."])},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(["layers/common", "layers/jobs", "."])},
         capture_output=True,
         text=True,
         timeout=900,

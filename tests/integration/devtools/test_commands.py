@@ -17,7 +17,7 @@ from devtools.template import ROOT
 
 
 def run_module(module: str, *args: str) -> subprocess.Popen[str]:
-    environment = {**os.environ, "PYTHONPATH": "layers/common:."}
+    environment = {**os.environ, "PYTHONPATH": "layers/common:layers/jobs:."}
     return subprocess.Popen(
         [sys.executable, "-m", module, *args],
         cwd=ROOT,

@@ -6,7 +6,7 @@ from typing import Any
 
 import boto3
 
-from spooky.services.changes import TTL_PRINCIPAL
+from spooky_jobs.changes import TTL_PRINCIPAL
 
 LAMBDA_EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
 

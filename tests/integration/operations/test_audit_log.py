@@ -12,10 +12,10 @@ from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
 from spooky.ids import new_id
 from spooky.repositories import posts, sessions, users
-from spooky.repositories.audit import history
 from spooky.schemas.posts import NewPost, PostChanges
 from spooky.schemas.users import NewUser, UserChanges
-from spooky.services import pseudonyms
+from spooky_jobs import pseudonyms
+from spooky_jobs.repositories.audit import history
 from tests.api_client import call
 from tests.integration.conftest import LocalDynamo
 from tests.integration.operations.streams import TableStream, lambda_event

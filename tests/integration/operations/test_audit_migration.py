@@ -11,9 +11,9 @@ from devtools.migrations import MigrationFile, Runner, discover, load
 from spooky.clock import utcnow
 from spooky.ids import new_id
 from spooky.models.audit import AuditModel
-from spooky.repositories.audit import history
-from spooky.services import pseudonyms
-from spooky.services.audit import AUDIT_RETENTION
+from spooky_jobs import pseudonyms
+from spooky_jobs.audit import AUDIT_RETENTION
+from spooky_jobs.repositories.audit import history
 from tests.integration.conftest import LocalDynamo
 from tests.integration.operations.test_audit_log import audit_items
 

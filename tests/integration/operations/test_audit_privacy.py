@@ -13,8 +13,8 @@ import pytest
 
 from devtools import audit as audit_command
 from spooky.ids import new_id
-from spooky.repositories.audit import history
 from spooky.repositories.sessions import list_sessions
+from spooky_jobs.repositories.audit import history
 from tests.integration.auth.client import Browser
 from tests.integration.auth.conftest import PASSWORD
 from tests.integration.conftest import LocalDynamo

@@ -1,4 +1,4 @@
-"""Global listings (posts feed, users by creation) over the sharded Timeline: newest first, complete."""
+"""The global posts feed over the sharded Timeline: newest first, complete."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 
 from spooky.clock import utcnow
 from spooky.db.batch import batch_write
-from spooky.errors import ValidationFailed
 from spooky.models import keys
 from spooky.models.app import PostModel, UserModel
 from spooky.pagination import Page
@@ -32,15 +31,6 @@ def feed_ids(limit: int) -> list[str]:
 
 def newest_first(items: list[PostModel]) -> list[str]:
     return [post.id for post in sorted(items, key=lambda post: post.created_at, reverse=True)]
-
-
-def all_users(limit: int) -> list[str]:
-    page = users.users_by_creation(None, limit)
-    found = [user.id for user in page.items]
-    while page.next_cursor is not None:
-        page = users.users_by_creation(page.next_cursor, limit)
-        found += [user.id for user in page.items]
-    return found
 
 
 @pytest.fixture
@@ -86,28 +76,6 @@ def test_posts_of_a_soft_deleted_author_leave_the_feed(
 def test_an_empty_feed_has_no_items_and_no_cursor(fresh_tables: dict[str, str]) -> None:
     page = posts.feed(None, 10)
     assert (page.items, page.next_cursor) == ([], None)
-
-
-def test_a_feed_cursor_is_refused_by_the_user_listing(
-    three_authors: tuple[list[UserModel], list[PostModel]],
-) -> None:
-    cursor = posts.feed(None, 5).next_cursor
-    assert cursor is not None
-    with pytest.raises(ValidationFailed):
-        users.users_by_creation(cursor, 5)
-
-
-def test_users_are_listed_newest_first_without_gaps_or_duplicates(fresh_tables: dict[str, str]) -> None:
-    created = [make_user(name=f"User {n}") for n in range(10)]
-    expected = [user.id for user in reversed(created)]
-    for limit in (1, 3, 10, 11):
-        assert all_users(limit) == expected
-
-
-def test_soft_deleted_users_leave_the_user_listing(fresh_tables: dict[str, str]) -> None:
-    created = [make_user(name=f"User {n}") for n in range(5)]
-    users.soft_delete_user(created[2].id)
-    assert all_users(2) == [user.id for user in reversed(created) if user.id != created[2].id]
 
 
 def posts_on_shard(author_id: str, shard: int, times: list[datetime], content: str | None) -> list[PostModel]:

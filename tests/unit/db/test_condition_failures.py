@@ -17,7 +17,7 @@ from devtools import migrations
 from spooky.db.errors import is_transient
 from spooky.models.app import EmailClaimModel, UserModel
 from spooky.models.audit import AuditModel
-from spooky.repositories import audit, retention
+from spooky_jobs.repositories import audit, retention
 
 ENDPOINT = "http://dynamodb.local"
 CAUSES = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from spooky.ids import is_valid_id, new_id
+from spooky.ids import is_ulid, new_id
 from spooky.models import keys
 
 
@@ -38,6 +38,6 @@ def test_secrets_never_appear_in_keys() -> None:
 
 def test_ids_are_url_safe_ulids_that_sort_by_creation() -> None:
     first, second = new_id(), new_id()
-    assert is_valid_id(first)
+    assert is_ulid(first)
     assert len(first) == 26
     assert first[:10] <= second[:10]  # the 48-bit millisecond timestamp leads

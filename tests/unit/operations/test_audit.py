@@ -13,9 +13,9 @@ from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
 from devtools.template import ROOT
 from spooky.models.audit import AuditModel
-from spooky.repositories import audit as audit_repository
-from spooky.services import pseudonyms
-from spooky.services.audit import AUDIT_RETENTION, MAX_STRING_LENGTH, REDACTED, audit_record, record_change
+from spooky_jobs import pseudonyms
+from spooky_jobs.audit import AUDIT_RETENTION, MAX_STRING_LENGTH, REDACTED, audit_record, record_change
+from spooky_jobs.repositories import audit as audit_repository
 from tests.unit.operations.emf import emitted
 
 

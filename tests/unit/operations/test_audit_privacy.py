@@ -12,9 +12,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from devtools.iam import policy_templates
 from devtools.template import resources
 from spooky.models.audit import AuditModel
-from spooky.services import pseudonyms
-from spooky.services.audit import audit_record
 from spooky.settings import get_settings
+from spooky_jobs import pseudonyms
+from spooky_jobs.audit import audit_record
 from tests.conftest import TEST_SECRET
 from tests.unit.operations.test_audit import sample_record
 

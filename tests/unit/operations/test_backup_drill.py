@@ -20,7 +20,7 @@ from spooky.ids import new_id
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
-from spooky.services import backup_drill
+from spooky_jobs import backup_drill
 from tests.unit.operations.emf import emitted
 
 LONG_AGO = timedelta(days=3)

@@ -29,7 +29,11 @@ VARIABLES = load_template()["Globals"]["Function"]["Environment"]["Variables"]
 NAMESPACE = VARIABLES["POWERTOOLS_METRICS_NAMESPACE"]
 SERVICE = (("service", VARIABLES["POWERTOOLS_SERVICE_NAME"]),)
 _INSIGHTS = re.compile(r'SELECT \w+\((\w+)\) FROM (?:SCHEMA\()?\\?"([\w/]+)\\?"')
-_SOURCES = [ROOT / "layers" / "common" / "spooky", ROOT / "functions"]
+_SOURCES = [
+    ROOT / "layers" / "common" / "spooky",
+    ROOT / "layers" / "jobs" / "spooky_jobs",
+    ROOT / "functions",
+]
 
 
 # ---------------------------------------------------------------- what the template reads

@@ -10,8 +10,7 @@ from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
 from devtools.template import ROOT
 from spooky.db.observe import Capacity, Observation
-from spooky.monitoring import publish
-from spooky.observability import metrics
+from spooky.observability import metrics, publish
 from tests.unit.operations.emf import emitted
 
 

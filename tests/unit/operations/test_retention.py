@@ -10,7 +10,7 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from devtools.template import ROOT
-from spooky.services.retention import ExpiredUser, deleted_user_id, expired_user
+from spooky_jobs.retention import ExpiredUser, deleted_user_id, expired_user
 
 
 def ttl_removal() -> dict[str, Any]:

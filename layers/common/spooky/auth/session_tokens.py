@@ -16,7 +16,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from spooky.ids import ULID_LENGTH, is_valid_id, new_id, new_token
+from spooky.ids import ULID_LENGTH, is_ulid, new_id, new_token
 from spooky.models.keys import secret_hash
 
 SECRET_LENGTH = 43
@@ -50,6 +50,6 @@ def parse_session_token(value: str) -> SessionToken | None:
     if ids_end <= ULID_LENGTH:
         return None
     user_id, session_id = value[: ids_end - ULID_LENGTH], value[ids_end - ULID_LENGTH : ids_end]
-    if not (_USER_ID.fullmatch(user_id) and is_valid_id(session_id) and _SECRET.fullmatch(value[ids_end:])):
+    if not (_USER_ID.fullmatch(user_id) and is_ulid(session_id) and _SECRET.fullmatch(value[ids_end:])):
         return None
     return SessionToken(user_id, session_id, value)

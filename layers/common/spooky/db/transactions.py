@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from pynamodb.exceptions import TransactWriteError
@@ -19,24 +20,17 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from spooky.db.connection import transaction_connection
-from spooky.db.errors import error_code
+from spooky.db.errors import (
+    CONDITION_FAILED_REASON,
+    RETRYABLE_ERRORS,
+    RETRYABLE_REASONS,
+    TRANSACTION_CONFLICT_REASON,
+    error_code,
+)
 from spooky.errors import Conflict, ServiceUnavailable
 
 Kind = Literal["check", "delete", "put", "update"]
 _KIND_ORDER: tuple[Kind, ...] = ("check", "delete", "put", "update")
-# Reasons that mean "try again": another transaction held an item, or DynamoDB pushed back.
-RETRYABLE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
-RETRYABLE_ERRORS = frozenset(
-    {
-        "TransactionConflictException",
-        "TransactionInProgressException",
-        "ThrottlingException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-    }
-)
 MAX_ATTEMPTS = 4
 BASE_DELAY_SECONDS = 0.025
 
@@ -44,7 +38,8 @@ BASE_DELAY_SECONDS = 0.025
 class TransactionCancelled(Conflict):
     """A condition failed: ``reasons`` maps the label of each failed item to DynamoDB's reason code.
 
-    Repositories translate the reasons they expect; any other one surfaces as a 409 Conflict.
+    Repositories translate the reasons they expect (``run_transaction(..., on_failed=...)``); any other
+    one surfaces as a 409 Conflict.
     """
 
     def __init__(self, reasons: dict[str, str]) -> None:
@@ -52,7 +47,7 @@ class TransactionCancelled(Conflict):
         self.reasons = reasons
 
     def failed(self, label: str) -> bool:
-        return self.reasons.get(label) == "ConditionalCheckFailed"
+        return self.reasons.get(label) == CONDITION_FAILED_REASON
 
 
 class Transaction:
@@ -66,6 +61,12 @@ class Transaction:
         )
         self._labels: dict[Kind, list[str]] = {kind: [] for kind in _KIND_ORDER}
 
+    @contextmanager
+    def committing(self) -> Iterator[Transaction]:
+        """Add items inside the block; PynamoDB's TransactWrite commits them on a clean exit only."""
+        with self._write:
+            yield self
+
     def check(
         self, label: str, model_cls: type[Model], hash_key: str, range_key: str, condition: Condition
     ) -> None:
@@ -77,31 +78,17 @@ class Transaction:
         self._labels["put"].append(label)
 
     def update(
-        self,
-        label: str,
-        model: Model,
-        actions: list[Action],
-        condition: Condition | None = None,
-        *,
-        check_version: bool = True,
+        self, label: str, model: Model, actions: list[Action], condition: Condition | None = None
     ) -> None:
-        self._write.update(model, actions, condition=condition, add_version_condition=check_version)
+        self._write.update(model, actions, condition=condition)
         self._labels["update"].append(label)
 
-    def delete(
-        self, label: str, model: Model, condition: Condition | None = None, *, check_version: bool = True
-    ) -> None:
-        self._write.delete(model, condition=condition, add_version_condition=check_version)
+    def delete(self, label: str, model: Model, condition: Condition | None = None) -> None:
+        self._write.delete(model, condition=condition)
         self._labels["delete"].append(label)
 
     def labels_in_request_order(self) -> list[str]:
         return [label for kind in _KIND_ORDER for label in self._labels[kind]]
-
-    def commit(self) -> None:
-        self._write._commit()
-        # Mirrors TransactWrite.__exit__: bump the local version of saved/updated models.
-        for model in self._write._models_for_version_attribute_update:
-            model.update_local_version_attribute()
 
 
 def _reasons(error: TransactWriteError, labels: list[str]) -> dict[str, str]:
@@ -114,29 +101,46 @@ def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, BASE_DELAY_SECONDS * 2**attempt))  # noqa: S311 - not cryptographic
 
 
-def run_transaction(build: Callable[[Transaction], Any], client_request_token: str | None = None) -> None:
+def run_transaction(
+    build: Callable[[Transaction], Any],
+    client_request_token: str | None = None,
+    *,
+    on_failed: Mapping[str, Exception] | None = None,
+) -> None:
     """Build and commit a transaction, retrying conflicts and throttling with jittered backoff.
 
-    Raises TransactionCancelled when a condition fails, Conflict when conflicts persist and
-    ServiceUnavailable when DynamoDB keeps throttling; nothing is ever partially written.
+    When the condition of the item labelled ``label`` fails, ``on_failed[label]`` is raised (the first
+    label in the mapping's order that failed); any other failed condition raises TransactionCancelled.
+    Conflicts that persist raise Conflict, and throttling that persists ServiceUnavailable; nothing is
+    ever partially written.
     """
+    try:
+        _commit_with_retries(build, client_request_token)
+    except TransactionCancelled as cancelled:
+        for label, error in (on_failed or {}).items():
+            if cancelled.failed(label):
+                raise error from None
+        raise
+
+
+def _commit_with_retries(build: Callable[[Transaction], Any], client_request_token: str | None) -> None:
     for attempt in range(MAX_ATTEMPTS):
         transaction = Transaction(client_request_token)
-        build(transaction)
         try:
-            transaction.commit()
+            with transaction.committing():
+                build(transaction)
             return
         except TransactWriteError as error:
             reasons = _reasons(error, transaction.labels_in_request_order())
             code = error_code(error) or ""
             codes = set(reasons.values())
             # A failed condition (or any other reason that retrying cannot fix) is final.
-            if "ConditionalCheckFailed" in codes or (codes and not codes & RETRYABLE_REASONS):
+            if CONDITION_FAILED_REASON in codes or (codes and not codes & RETRYABLE_REASONS):
                 raise TransactionCancelled(reasons) from error
             if code not in RETRYABLE_ERRORS and not codes & RETRYABLE_REASONS:
                 raise
             if attempt == MAX_ATTEMPTS - 1:
-                if "TransactionConflict" in reasons.values() or "Conflict" in code or "InProgress" in code:
+                if TRANSACTION_CONFLICT_REASON in codes or "Conflict" in code or "InProgress" in code:
                     raise Conflict("The item is being changed by another request; retry") from error
                 raise ServiceUnavailable("DynamoDB is busy; retry shortly") from error
             _backoff(attempt)

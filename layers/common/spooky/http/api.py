@@ -1,4 +1,4 @@
-"""The resolver every function uses, and the one decorator stack that wraps every handler."""
+"""The resolver every route uses, and its entry point (the decorators themselves: spooky.observability)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,13 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-import spooky.monitoring  # noqa: F401 - publishes the metrics of every DynamoDB request
 from spooky.auth.cookies import header
 from spooky.auth.origin import check_request_origin
 from spooky.http.cors import cors_config, response_headers
 from spooky.http.errors import register_error_handlers
-from spooky.observability import entry_point
+from spooky.observability import instrumented
 from spooky.request_context import acting
 from spooky.settings import get_settings
 
@@ -175,12 +173,6 @@ def with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, [value])
     return response
-
-
-def instrumented(function: Handler) -> Handler:
-    """The entry-point stack for API Gateway events (routes and the authorizer): the request id is the
-    correlation id."""
-    return entry_point(function, correlation_id_path=correlation_paths.API_GATEWAY_REST)
 
 
 def lambda_handler(app: APIGatewayRestResolver) -> Handler:

@@ -69,8 +69,11 @@ def cleared_session_cookies() -> list[Cookie]:
     return [_cookie(SESSION_COOKIE, "", 0), _cookie(DONT_REMEMBER_COOKIE, "", 0)]
 
 
-def session_response(body: Any, started: StartedSession, status: int = 200) -> Response[Any]:
-    """A JSON response that opens ``started`` in the browser (cookie) and for bearer clients (header)."""
+def session_response(body: Any, started: StartedSession | None, status: int = 200) -> Response[Any]:
+    """A JSON response that opens ``started`` in the browser (cookie) and for bearer clients (header);
+    without a session, only the body."""
+    if started is None:
+        return Response(status, content_types.APPLICATION_JSON, body)
     return token_response(
         body, started.token, max_age=started.max_age_seconds, remember=started.remember, status=status
     )

@@ -37,7 +37,29 @@ class TimelineIndex(GlobalSecondaryIndex["UserModel | PostModel"]):
     gsi2sk = UnicodeAttribute(range_key=True)
 
 
-class UserModel(KeyedModel):
+class SoftDeletedIndexed:
+    """What users and posts share: timestamps, soft delete with a TTL, an explicit version, and keys in
+    the UserPosts (gsi1) and Timeline (gsi2) indexes.
+
+    A mixin, not a model: PynamoDB collects the attributes of every class in a model's MRO. The indexes
+    are declared by each model, since PynamoDB binds an index object to one model class.
+    """
+
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+    updated_at = UTCDateTimeAttribute(attr_name="updatedAt")
+    deleted_at = UTCDateTimeAttribute(attr_name="deletedAt", null=True)
+    # Set on soft delete: TTL purges the item after the grace period (docs/operations.md).
+    ttl = TTLAttribute(null=True)
+    # Incremented by every write (optimistic concurrency); managed explicitly, see docs/data-model.md.
+    version = NumberAttribute(default=1)
+    # Index keys; removed on soft delete so the item leaves every index (sparse indexes).
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+
+
+class UserModel(SoftDeletedIndexed, KeyedModel):
     """pk=USER#<id>, sk=PROFILE."""
 
     Meta = app_table_meta()
@@ -51,18 +73,6 @@ class UserModel(KeyedModel):
     last_name = UnicodeAttribute(attr_name="lastName", null=True)
     stripe_customer_id = UnicodeAttribute(attr_name="stripeCustomerId", null=True)
     post_count = NumberAttribute(attr_name="postCount", default=0)
-    created_at = UTCDateTimeAttribute(attr_name="createdAt")
-    updated_at = UTCDateTimeAttribute(attr_name="updatedAt")
-    deleted_at = UTCDateTimeAttribute(attr_name="deletedAt", null=True)
-    # Set on soft delete: TTL purges the profile after the grace period (docs/operations.md).
-    ttl = TTLAttribute(null=True)
-    # Incremented by every write (optimistic concurrency); managed explicitly, see docs/data-model.md.
-    version = NumberAttribute(default=1)
-    # Index keys; removed on soft delete so the user leaves every index (sparse indexes).
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi2pk = UnicodeAttribute(null=True)
-    gsi2sk = UnicodeAttribute(null=True)
 
     user_posts = UserPostsIndex()
     timeline = TimelineIndex()
@@ -110,7 +120,7 @@ class AccountModel(KeyedModel):
         return keys.user_pk(user_id), keys.account_sk(provider_id, account_id)
 
 
-class PostModel(KeyedModel):
+class PostModel(SoftDeletedIndexed, KeyedModel):
     """pk=POST#<id>, sk=POST; indexed under its author (gsi1) and on the timeline (gsi2)."""
 
     Meta = app_table_meta()
@@ -119,15 +129,6 @@ class PostModel(KeyedModel):
     name = UnicodeAttribute()
     content = UnicodeAttribute(null=True)
     created_by_id = UnicodeAttribute(attr_name="createdById")
-    created_at = UTCDateTimeAttribute(attr_name="createdAt")
-    updated_at = UTCDateTimeAttribute(attr_name="updatedAt")
-    deleted_at = UTCDateTimeAttribute(attr_name="deletedAt", null=True)
-    ttl = TTLAttribute(null=True)
-    version = NumberAttribute(default=1)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-    gsi2pk = UnicodeAttribute(null=True)
-    gsi2sk = UnicodeAttribute(null=True)
 
     user_posts = UserPostsIndex()
     timeline = TimelineIndex()

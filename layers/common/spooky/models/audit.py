@@ -48,11 +48,11 @@ class AuditModel(KeyedModel):
     actor = UnicodeAttribute(null=True)
     request_id = UnicodeAttribute(attr_name="requestId", null=True)
     changed_fields = ListAttribute(of=UnicodeAttribute, attr_name="changedFields", default=list)
-    # Item images, secrets redacted and personal data pseudonymised (spooky.services.audit.sanitise);
+    # Item images, secrets redacted and personal data pseudonymised (spooky_jobs.audit.sanitise);
     # absent on create (before) and delete (after).
     before = MapAttribute[str, Any](null=True)
     after = MapAttribute[str, Any](null=True)
-    # Which key made the images' pseudonyms (spooky.services.pseudonyms.key_id); absent on records
+    # Which key made the images' pseudonyms (spooky_jobs.pseudonyms.key_id); absent on records
     # written before pseudonymisation, which migrations/0002 rewrites.
     pseudonym_key = UnicodeAttribute(attr_name="pseudonymKey", null=True)
     ttl = TTLAttribute()

@@ -9,13 +9,22 @@ PROFILE_SK = "PROFILE"
 EMAIL_SK = "EMAIL"
 POST_SK = "POST"
 SESSION_PREFIX = "SESSION#"
+ACCOUNT_PREFIX = "ACCOUNT#"
 VERIFICATION_SK = "VERIFICATION"
+# Verification items' partition keys embed a token hash: the audit log treats them as secrets.
+VERIFICATION_PREFIX = "VERIFICATION#"
 POST_PREFIX = "POST#"
 # Posts of a deleted user, taken out of their listing (and the Timeline) until the purge.
 RETIRED_POST_PREFIX = "RETIRED#"
 # The Timeline index spreads writes over this many partitions per entity type; reads merge them.
 # Changing it re-keys the index: do it with a data migration (docs/operations.md).
 TIMELINE_SHARDS = 4
+# The Timeline's entity types (timeline_pk's ``kind``).
+USERS_TIMELINE = "USERS"
+POSTS_TIMELINE = "POSTS"
+# The health check's probe: a key that never exists, in every table.
+HEALTH_KEY = ("HEALTH#probe", "HEALTH")
+MIGRATION_SK = "MIGRATION"
 
 
 def sortable_time(moment: datetime) -> str:
@@ -41,7 +50,7 @@ def post_pk(post_id: str) -> str:
 
 
 def account_sk(provider_id: str, account_id: str) -> str:
-    return f"ACCOUNT#{provider_id}#{account_id}"
+    return f"{ACCOUNT_PREFIX}{provider_id}#{account_id}"
 
 
 def user_post_sk(created_at: datetime, post_id: str) -> str:
@@ -72,8 +81,22 @@ def session_sk(session_id: str) -> str:
 
 
 def verification_pk(identifier: str) -> str:
-    return f"VERIFICATION#{secret_hash(identifier)}"
+    return f"{VERIFICATION_PREFIX}{secret_hash(identifier)}"
 
 
 def rate_limit_pk(scope: str, subject: str) -> str:
     return f"RATE#{scope}#{secret_hash(subject)}"
+
+
+def audit_pk(entity: str, entity_id: str) -> str:
+    """AuditTable: one partition per audited entity (``user``, ``post``, ``session``, ``account``)."""
+    return f"{entity}#{entity_id}"
+
+
+def audit_sk(occurred_at: datetime, event_id: str) -> str:
+    """AuditTable: records in time order; the stream event id makes a redelivery write the same key."""
+    return f"{sortable_time(occurred_at)}#{event_id}"
+
+
+def migration_pk(migration_id: str) -> str:
+    return f"MIGRATION#{migration_id}"

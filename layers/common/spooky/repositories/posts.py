@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -64,7 +64,7 @@ def new_post_item(author_id: str, post: NewPost, now: datetime) -> PostModel:
         version=1,
         gsi1pk=keys.user_pk(author_id),
         gsi1sk=keys.user_post_sk(now, post_id),
-        gsi2pk=keys.timeline_pk("POSTS", keys.shard_of(post_id)),
+        gsi2pk=keys.timeline_pk(keys.POSTS_TIMELINE, keys.shard_of(post_id)),
         gsi2sk=keys.timeline_sk(now, post_id),
     )
     return stamp(item)
@@ -77,7 +77,7 @@ def create_post(
     *,
     request_token: str | None = None,
 ) -> PostModel:
-    """The seed's transaction: update the author and create the post, all or nothing.
+    """The specification's transaction: update the author and create the post, all or nothing.
 
     The author update increments postCount (and applies ``author_changes``, e.g. a new lastName)
     under the condition that the author exists and is not deleted: DynamoDB has no foreign keys,
@@ -96,12 +96,7 @@ def create_post(
         )
         tx.put("post", item, condition=PostModel.pk.does_not_exist())
 
-    try:
-        run_transaction(build, request_token)
-    except TransactionCancelled as cancelled:
-        if cancelled.failed("author"):
-            raise NotFound("Author not found") from None
-        raise
+    run_transaction(build, request_token, on_failed={"author": NotFound("Author not found")})
     return item
 
 
@@ -132,7 +127,7 @@ def get_post(post_id: str) -> PostModel | None:
 
 
 def list_user_posts(user_id: str, cursor: str | None, limit: int) -> AuthorPosts:
-    """The seed's paginated query: a user's posts newest first, with their author.
+    """The specification's paginated query: a user's posts newest first, with their author.
 
     Every page is one Query of the author's posts and, concurrently, a strongly consistent GetItem of
     the author: a deleted author's posts are gone at once, whatever the page, although they stay in
@@ -184,7 +179,7 @@ def feed(cursor: str | None, limit: int) -> Page[PostWithAuthor]:
     while more posts exist, even before the retention job has taken those posts out of the index.
     """
     authors = _FeedAuthors()
-    raws, next_cursor = timeline_page(PostModel, "POSTS", cursor, limit, authors.keep)
+    raws, next_cursor = timeline_page(PostModel, keys.POSTS_TIMELINE, cursor, limit, authors.keep)
     posts = [PostModel.from_raw_data(raw) for raw in raws]
     return Page([PostWithAuthor(post, authors.live[post.created_by_id]) for post in posts], next_cursor)
 
@@ -216,14 +211,16 @@ def _caller_is_live(tx: Transaction, author_id: str) -> None:
     tx.check("caller", UserModel, *UserModel.key(author_id), condition=live_user_condition())
 
 
-def _explain_cancel(
-    cancelled: TransactionCancelled, post_id: str, author_id: str, expected_version: int | None
-) -> Exception:
-    if cancelled.failed("caller"):
-        return Unauthorized("The signed-in user no longer exists")
-    if cancelled.failed("post"):
-        return _explain_failure(post_id, author_id, expected_version)
-    return cancelled
+def _run_on_own_post(
+    build: Callable[[Transaction], None], post_id: str, author_id: str, expected_version: int | None
+) -> None:
+    """Run a transaction on the caller's post (labels "caller" and "post"), explaining a cancellation."""
+    try:
+        run_transaction(build, on_failed={"caller": Unauthorized("The signed-in user no longer exists")})
+    except TransactionCancelled as cancelled:
+        if cancelled.failed("post"):
+            raise _explain_failure(post_id, author_id, expected_version) from None
+        raise
 
 
 def update_post(
@@ -247,10 +244,7 @@ def update_post(
         _caller_is_live(tx, author_id)
         tx.update("post", post, actions, condition=_owned_live_post_condition(author_id, expected_version))
 
-    try:
-        run_transaction(build)
-    except TransactionCancelled as cancelled:
-        raise _explain_cancel(cancelled, post_id, author_id, expected_version) from None
+    _run_on_own_post(build, post_id, author_id, expected_version)
     return PostModel.get(*PostModel.key(post_id), consistent_read=True)
 
 
@@ -283,7 +277,4 @@ def delete_post(post_id: str, author_id: str, expected_version: int | None) -> N
         )
         tx.update("caller", author, [UserModel.post_count.add(-1)], condition=live_user_condition())
 
-    try:
-        run_transaction(build)
-    except TransactionCancelled as cancelled:
-        raise _explain_cancel(cancelled, post_id, author_id, expected_version) from None
+    _run_on_own_post(build, post_id, author_id, expected_version)

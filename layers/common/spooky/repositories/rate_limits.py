@@ -43,7 +43,7 @@ def count_attempt(counters: Sequence[Counter], now: datetime) -> Counter | None:
             expires = datetime.fromtimestamp(start, now.tzinfo) + 2 * counter.window
             under_limit = RateLimitModel.hits.does_not_exist() | (RateLimitModel.hits < counter.limit)
             actions: list[Action] = [RateLimitModel.hits.add(1), RateLimitModel.ttl.set(expires)]
-            tx.update(str(index), item, actions, condition=under_limit, check_version=False)
+            tx.update(str(index), item, actions, condition=under_limit)
 
     try:
         run_transaction(build)

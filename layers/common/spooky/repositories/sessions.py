@@ -17,7 +17,7 @@ from spooky.auth.session_tokens import SessionToken
 from spooky.clock import utcnow
 from spooky.db.batch import batch_write, get_items_consistently
 from spooky.db.errors import is_condition_failure
-from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
+from spooky.db.transactions import Transaction, run_transaction
 from spooky.errors import NotFound
 from spooky.models import keys
 from spooky.models.app import UserModel
@@ -89,12 +89,8 @@ def create_session(
             tx.check("credential", *credential_check(token.user_id, password_hash))
         tx.put("session", session, condition=SessionModel.pk.does_not_exist())
 
-    try:
-        run_transaction(build)
-    except TransactionCancelled as cancelled:
-        if cancelled.failed("user") or cancelled.failed("credential"):
-            raise NotFound("User not found") from None
-        raise
+    gone = NotFound("User not found")
+    run_transaction(build, on_failed={"user": gone, "credential": gone})
     return session
 
 

@@ -17,9 +17,7 @@ from spooky.errors import AlreadyExists, NotFound
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
-from spooky.pagination import Page
 from spooky.repositories._query import query_once
-from spooky.repositories.timeline import timeline_page
 from spooky.request_context import stamp, stamp_actions
 from spooky.schemas.users import NewUser, UserChanges
 
@@ -54,7 +52,7 @@ def new_user_item(user: NewUser, now: datetime) -> UserModel:
         version=1,
         gsi1pk=keys.user_pk(user_id),
         gsi1sk=keys.PROFILE_SK,
-        gsi2pk=keys.timeline_pk("USERS", keys.shard_of(user_id)),
+        gsi2pk=keys.timeline_pk(keys.USERS_TIMELINE, keys.shard_of(user_id)),
         gsi2sk=keys.timeline_sk(now, user_id),
     )
     return stamp(item)
@@ -85,12 +83,9 @@ def create_user(user: NewUser, password_hash: str | None, *, request_token: str 
         tx.put("user", item, condition=UserModel.pk.does_not_exist())
         tx.put("account", account, condition=AccountModel.pk.does_not_exist())
 
-    try:
-        run_transaction(build, request_token)
-    except TransactionCancelled as cancelled:
-        if cancelled.failed("email"):
-            raise EmailTaken("User already exists. Use another email.") from None
-        raise
+    run_transaction(
+        build, request_token, on_failed={"email": EmailTaken("User already exists. Use another email.")}
+    )
     return item
 
 
@@ -148,7 +143,7 @@ def set_password(user_id: str, password_hash: str) -> None:
 
 
 def get_profile(user_id: str, post_limit: int = 10) -> tuple[UserModel, list[PostModel]]:
-    """The seed's "user with their 10 newest posts": one Query of the UserPosts index.
+    """The specification's "user with their 10 newest posts": one Query of the UserPosts index.
 
     The profile item's sort key (PROFILE) sorts right after every POST#... key, so a descending
     query between the two returns the profile first, then the newest posts.
@@ -242,10 +237,8 @@ def _soft_delete(user_id: str, email: str, now: datetime, *, release_email: bool
             tx.delete("email", claim, condition=EmailClaimModel.user_id == user_id)
 
     try:
-        run_transaction(build)
+        run_transaction(build, on_failed={"user": NotFound("User not found")})
     except TransactionCancelled as cancelled:
-        if cancelled.failed("user"):
-            raise NotFound("User not found") from None
         if release_email and cancelled.failed("email"):
             return False
         raise
@@ -268,9 +261,3 @@ def soft_delete_user(user_id: str) -> datetime:
     if not _soft_delete(user_id, user.email, now, release_email=True):
         _soft_delete(user_id, user.email, now, release_email=False)
     return now
-
-
-def users_by_creation(cursor: str | None, limit: int) -> Page[UserModel]:
-    """Users, newest first, over the sharded Timeline index."""
-    raws, next_cursor = timeline_page(UserModel, "USERS", cursor, limit)
-    return Page([UserModel.from_raw_data(raw) for raw in raws], next_cursor)

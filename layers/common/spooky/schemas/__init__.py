@@ -1,1 +1,1 @@
-"""Pydantic schemas: the validation rules of the seed, shared by the HTTP boundary and the repositories."""
+"""Pydantic schemas: the specification's validation rules, shared by the HTTP boundary and repositories."""

@@ -20,7 +20,7 @@ class UserPostsPage(PostPage):
 
 
 class Profile(BaseModel):
-    """The seed's ``user`` include ``posts: { take: 10, orderBy: { createdAt: 'desc' } }``."""
+    """The specification's ``user`` include ``posts: { take: 10, orderBy: { createdAt: 'desc' } }``."""
 
     user: PublicUserOut
     posts: list[PostOut]

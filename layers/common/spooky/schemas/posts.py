@@ -1,4 +1,4 @@
-"""Post schemas: the seed's rules (name non-empty, at most 255; content optional and bounded)."""
+"""Post schemas: the specification's rules (name non-empty, at most 255; content optional and bounded)."""
 
 from __future__ import annotations
 

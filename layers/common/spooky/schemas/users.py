@@ -71,7 +71,7 @@ class PublicUserOut(_UserFields):
 
 
 class AuthorOut(BaseModel):
-    """The seed's ``createdBy: { select: { name, email } }``; the email only for signed-in callers."""
+    """The specification's ``createdBy: { select: { name, email } }``; the email only when signed in."""
 
     id: str
     name: str

@@ -1,41 +1,30 @@
-"""Post use cases: create (the seed's transaction), read, list, edit and soft-delete."""
+"""Post use cases: create (the specification's transaction), read, list, edit and soft-delete."""
 
 from __future__ import annotations
 
 from spooky.errors import NotFound
 from spooky.idempotency import run_once
-from spooky.models.app import PostModel, UserModel
+from spooky.ids import checked_path_id
 from spooky.pagination import check_page_size
 from spooky.repositories import posts as post_repository
 from spooky.schemas.common import require_changes
 from spooky.schemas.pages import PostPage, UserPostsPage
 from spooky.schemas.posts import NewPost, PostChanges, PostOut
-from spooky.schemas.users import AuthorOut
-from spooky.services.ids import checked_id
-
-
-def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
-    return PostOut.model_validate(post, from_attributes=True).model_copy(update={"created_by": author})
-
-
-def author_out(user: UserModel, show_email: bool) -> AuthorOut:
-    """An author as a listing shows it: the email only to signed-in callers (``show_email``)."""
-    return AuthorOut(id=user.id, name=user.name, email=user.email if show_email else None)
+from spooky.services.mapping import author_out, to_post_out
 
 
 def create_post(author_id: str, new_post: NewPost, idempotency_key: str | None = None) -> PostOut:
     """Create a post; with an Idempotency-Key, a retry returns the first result and writes nothing."""
 
-    def execute() -> dict[str, object]:
-        post = post_repository.create_post(author_id, new_post)
-        return to_post_out(post).model_dump(mode="json", by_alias=True)
+    def execute() -> PostOut:
+        return to_post_out(post_repository.create_post(author_id, new_post))
 
     payload = new_post.model_dump(mode="json")
-    return PostOut.model_validate(run_once("create_post", author_id, idempotency_key, payload, execute))
+    return run_once("create_post", author_id, idempotency_key, payload, execute, PostOut)
 
 
 def get_post(post_id: str) -> PostOut:
-    post = post_repository.get_post(checked_id(post_id))
+    post = post_repository.get_post(checked_path_id(post_id))
     if post is None:
         raise NotFound("Post not found")
     return to_post_out(post)
@@ -43,18 +32,18 @@ def get_post(post_id: str) -> PostOut:
 
 def update_post(post_id: str, author_id: str, changes: PostChanges, expected_version: int | None) -> PostOut:
     require_changes(changes)  # else the version would move although nothing changed
-    post = post_repository.update_post(checked_id(post_id), author_id, changes, expected_version)
+    post = post_repository.update_post(checked_path_id(post_id), author_id, changes, expected_version)
     return to_post_out(post)
 
 
 def delete_post(post_id: str, author_id: str, expected_version: int | None) -> None:
-    post_repository.delete_post(checked_id(post_id), author_id, expected_version)
+    post_repository.delete_post(checked_path_id(post_id), author_id, expected_version)
 
 
 def list_user_posts(
     user_id: str, cursor: str | None, limit: int, *, show_email: bool = False
 ) -> UserPostsPage:
-    page = post_repository.list_user_posts(checked_id(user_id), cursor, check_page_size(limit))
+    page = post_repository.list_user_posts(checked_path_id(user_id), cursor, check_page_size(limit))
     author = author_out(page.author, show_email)
     items = [to_post_out(post, author) for post in page.posts]
     return UserPostsPage(items=items, next_cursor=page.next_cursor, author=author)

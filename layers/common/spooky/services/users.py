@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from spooky.models.app import UserModel
+from spooky.ids import checked_path_id
 from spooky.repositories import posts as post_repository
 from spooky.schemas.pages import Profile
-from spooky.schemas.users import PublicUserOut, UserOut
 from spooky.services.auth.sessions import signed_in_user
-from spooky.services.ids import checked_id
-from spooky.services.posts import author_out, to_post_out
-
-
-def to_user_out(user: UserModel) -> UserOut:
-    return UserOut.model_validate(user, from_attributes=True)
+from spooky.services.mapping import author_out, to_post_out, to_public_user_out
 
 
 def sees_emails(token: str | None) -> bool:
@@ -24,10 +18,10 @@ def sees_emails(token: str | None) -> bool:
 
 
 def profile(user_id: str, *, show_email: bool = False, post_limit: int = 10) -> Profile:
-    """The seed's "user with their 10 newest posts": the first page of the user's posts."""
-    page = post_repository.list_user_posts(checked_id(user_id), None, post_limit)
-    user = PublicUserOut.model_validate(page.author, from_attributes=True)
-    if not show_email:
-        user = user.model_copy(update={"email": None})
+    """The specification's "user with their 10 newest posts": the first page of the user's posts."""
+    page = post_repository.list_user_posts(checked_path_id(user_id), None, post_limit)
     author = author_out(page.author, show_email)
-    return Profile(user=user, posts=[to_post_out(post, author) for post in page.posts])
+    return Profile(
+        user=to_public_user_out(page.author, show_email),
+        posts=[to_post_out(post, author) for post in page.posts],
+    )

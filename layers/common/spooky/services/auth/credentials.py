@@ -13,20 +13,36 @@ from spooky.auth.origin import check_callback_url
 from spooky.auth.passwords import check_password_rules, hash_password, verify_password
 from spooky.clock import utcnow
 from spooky.errors import BadRequest, NotFound
-from spooky.models.app import AccountModel, UserModel
+from spooky.models.app import AccountModel
 from spooky.repositories import sessions as session_repository
 from spooky.repositories import users as user_repository
-from spooky.schemas.auth import SignUpBody
+from spooky.schemas.auth import SignInOut, SignUpBody, TokenAndUser
 from spooky.schemas.common import normalize_email
+from spooky.schemas.users import UserOut
 from spooky.services.auth import emails, rate_limits
 from spooky.services.auth.sessions import FRESH_AGE, Client, StartedSession, start_session
+from spooky.services.mapping import to_user_out
 from spooky.settings import get_settings
 
 
 @dataclass(frozen=True)
 class SignedIn:
-    user: UserModel
+    """An answer that opens a session: ``body`` for the wire, ``session`` for the cookies."""
+
+    body: TokenAndUser | SignInOut
     session: StartedSession
+
+    @property
+    def user(self) -> UserOut:
+        return self.body.user
+
+
+@dataclass(frozen=True)
+class PasswordChanged:
+    """change-password's answer; ``session`` is the new one when the other sessions were revoked."""
+
+    body: TokenAndUser
+    session: StartedSession | None
 
 
 def sign_up(body: SignUpBody, *, client: Client, api_base_url: str) -> SignedIn:
@@ -40,7 +56,7 @@ def sign_up(body: SignUpBody, *, client: Client, api_base_url: str) -> SignedIn:
     user = user_repository.create_user(body, hash_password(body.password))
     session = start_session(user.id, remember=body.remember_me is not False, client=client)
     emails.send_verification(user, body.callback_url, api_base_url)
-    return SignedIn(user, session)
+    return SignedIn(TokenAndUser(token=session.token, user=to_user_out(user)), session)
 
 
 def sign_in(
@@ -69,7 +85,10 @@ def sign_in(
         session = start_session(user.id, remember=remember, client=client, password_hash=account_hash)
     except NotFound:  # deleted, or the password changed, between the read and the session write
         raise errors.invalid_email_or_password() from None
-    return SignedIn(user, session)
+    answer = SignInOut(
+        redirect=callback_url is not None, token=session.token, url=callback_url, user=to_user_out(user)
+    )
+    return SignedIn(answer, session)
 
 
 def _check_current_password(account: AccountModel | None, password: str) -> None:
@@ -87,7 +106,7 @@ def change_password(
     revoke_other_sessions: bool,
     remember: bool,
     client: Client,
-) -> tuple[UserModel, StartedSession | None]:
+) -> PasswordChanged:
     """Replace the password after checking the current one.
 
     With revokeOtherSessions every session (the current one included) is revoked and a new one is
@@ -105,7 +124,9 @@ def change_password(
     user = user_repository.get_user(user_id, consistent=True)
     if user is None:
         raise errors.unauthorized()
-    return user, started
+    return PasswordChanged(
+        TokenAndUser(token=started.token if started else None, user=to_user_out(user)), started
+    )
 
 
 def reset_password(token: str | None, new_password: str, *, ip_address: str | None = None) -> None:

@@ -8,12 +8,13 @@ from datetime import timedelta
 from spooky.auth import errors
 from spooky.auth.session_tokens import new_session_token, parse_session_token
 from spooky.clock import utcnow
-from spooky.ids import is_valid_id
+from spooky.ids import is_ulid
 from spooky.models.app import UserModel
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions as session_repository
 from spooky.repositories.sessions import SessionWithUser
-from spooky.schemas.auth import SessionOut
+from spooky.schemas.auth import SessionAndUser, SessionOut
+from spooky.services.mapping import to_session_out, to_user_out
 
 # Better Auth's defaults: expiresIn 7 days, updateAge 1 day, freshAge 1 day; rememberMe: false lasts 1 day.
 SESSION_LIFETIME = timedelta(days=7)
@@ -53,20 +54,6 @@ class CurrentSession:
     @property
     def max_age_seconds(self) -> int:
         return max(0, int((self.session.expires_at - utcnow()).total_seconds()))
-
-
-def to_session_out(session: SessionModel, token: str | None = None) -> SessionOut:
-    """Better Auth's session object. Tokens are never stored: listings show the session id instead."""
-    return SessionOut(
-        id=session.id,
-        token=token or session.id,
-        user_id=session.user_id,
-        expires_at=session.expires_at,
-        created_at=session.created_at,
-        updated_at=session.updated_at,
-        ip_address=session.ip_address,
-        user_agent=session.user_agent,
-    )
 
 
 def start_session(
@@ -121,6 +108,27 @@ def current_session(token: str | None, *, allow_refresh: bool) -> CurrentSession
     return CurrentSession(token, extended, found.user, refreshed=True)
 
 
+@dataclass(frozen=True)
+class SessionAnswer:
+    """get-session's answer, and what it does to the cookies: ``refreshed_max_age`` re-issues them with
+    that lifetime (the expiry moved), ``cleared`` expires them (the presented token is dead)."""
+
+    body: SessionAndUser | None
+    refreshed_max_age: int | None = None
+    cleared: bool = False
+
+
+def get_session(token: str | None, *, allow_refresh: bool) -> SessionAnswer:
+    """get-session: the session and user a request presents (no token: null, and the cookies untouched)."""
+    if token is None:
+        return SessionAnswer(None)
+    current = current_session(token, allow_refresh=allow_refresh)
+    if current is None:
+        return SessionAnswer(None, cleared=True)
+    body = SessionAndUser(session=to_session_out(current.session, token), user=to_user_out(current.user))
+    return SessionAnswer(body, refreshed_max_age=current.max_age_seconds if current.refreshed else None)
+
+
 def signed_in_user(token: str | None) -> UserModel | None:
     """The live user behind a presented token, for public endpoints that behave differently when signed in."""
     found = authenticate(token)
@@ -134,7 +142,7 @@ def end_session(token: str | None) -> None:
         session_repository.delete_session(parsed)
 
 
-def list_sessions(user_id: str, current_session_id: str) -> list[SessionModel]:
+def list_sessions(user_id: str, current_session_id: str) -> list[SessionOut]:
     """All the user's active sessions, oldest first; the caller's must be under a day old (Better Auth)."""
     sessions = session_repository.list_sessions(user_id)
     current = next((session for session in sessions if session.id == current_session_id), None)
@@ -142,7 +150,7 @@ def list_sessions(user_id: str, current_session_id: str) -> list[SessionModel]:
         raise errors.unauthorized()
     if utcnow() - current.created_at >= FRESH_AGE:
         raise errors.session_not_fresh()
-    return sessions
+    return [to_session_out(session) for session in sessions]
 
 
 def revoke_session(user_id: str, token_or_id: str) -> None:
@@ -150,7 +158,7 @@ def revoke_session(user_id: str, token_or_id: str) -> None:
 
     Like Better Auth, a session that is not the caller's (or does not exist) is silently left alone.
     """
-    if is_valid_id(token_or_id):
+    if is_ulid(token_or_id):
         session_repository.delete_user_session(user_id, token_or_id)
         return
     parsed = parse_session_token(token_or_id)

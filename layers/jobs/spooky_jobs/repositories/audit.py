@@ -5,11 +5,8 @@ from __future__ import annotations
 from pynamodb.exceptions import PutError
 
 from spooky.db.errors import is_condition_failure
+from spooky.models import keys
 from spooky.models.audit import AuditModel
-
-
-def audit_pk(entity: str, entity_id: str) -> str:
-    return f"{entity}#{entity_id}"
 
 
 def append(record: AuditModel) -> bool:
@@ -30,7 +27,7 @@ def append(record: AuditModel) -> bool:
 def history(entity: str, entity_id: str, limit: int | None = None) -> list[AuditModel]:
     """The records of one entity, oldest first (strongly consistent: an operator reads what was written)."""
     records = list(
-        AuditModel.query(audit_pk(entity, entity_id), consistent_read=True, limit=limit, page_size=limit)
+        AuditModel.query(keys.audit_pk(entity, entity_id), consistent_read=True, limit=limit, page_size=limit)
     )
     # Records of one second sort by event id; the stream sequence number is the true order.
     return sorted(records, key=lambda record: (record.occurred_at, int(record.sequence_number or 0)))

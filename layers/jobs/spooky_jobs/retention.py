@@ -15,8 +15,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 
 from spooky.models import keys
-from spooky.repositories.retention import PurgeReport, purge_user_data, retire_posts
-from spooky.services import changes
+from spooky_jobs import changes
+from spooky_jobs.repositories.retention import PurgeReport, purge_user_data, retire_posts
 
 
 @dataclass(frozen=True)

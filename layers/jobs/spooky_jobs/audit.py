@@ -20,10 +20,10 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from spooky.clock import utcnow
 from spooky.models import keys
 from spooky.models.audit import AuditModel
-from spooky.repositories import audit as audit_repository
-from spooky.services import changes, pseudonyms
+from spooky_jobs import changes, pseudonyms
+from spooky_jobs.repositories import audit as audit_repository
 
-# Seven years, leap days included: the seed's audit retention.
+# Seven years, leap days included: the specification's audit retention.
 AUDIT_RETENTION = timedelta(days=7 * 365 + 2)
 REDACTED = "[REDACTED]"
 # Password hashes, OAuth tokens and verification values never reach the audit log.
@@ -31,7 +31,7 @@ SECRET_FIELDS = frozenset(
     {"password", "accessToken", "refreshToken", "idToken", "token", "tokenHash", "value"}
 )
 # Keys that embed a token hash (keys.verification_pk) are secrets too.
-SECRET_KEY_PREFIXES = ("VERIFICATION#",)
+SECRET_KEY_PREFIXES = (keys.VERIFICATION_PREFIX,)
 KEY_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk")
 # Who, what and when: ids, keys, timestamps, counters and flags, kept in clear for seven years.
 # Every other attribute is personal data until listed here: an attribute added later is
@@ -67,7 +67,6 @@ PERSONAL_KEYS = {"account": frozenset({"sk"})}
 TEXT_FIELDS = {"post": frozenset({"name", "content"})}
 # Keeps a record well under DynamoDB's 400 KB item limit even with two large images.
 MAX_STRING_LENGTH = 100_000
-_ACCOUNT_SK_PREFIX = "ACCOUNT#"  # keys.account_sk
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def subject_of(item_keys: dict[str, Any], image: dict[str, Any]) -> Subject | No
     if pk.startswith(user_prefix) and sk == keys.PROFILE_SK:
         user_id = pk.removeprefix(user_prefix)
         return Subject("user", user_id, user_id)
-    if pk.startswith(user_prefix) and sk.startswith(_ACCOUNT_SK_PREFIX):
+    if pk.startswith(user_prefix) and sk.startswith(keys.ACCOUNT_PREFIX):
         user_id = pk.removeprefix(user_prefix)
         return Subject("account", str(image.get("id") or sk), user_id)
     if pk.startswith(post_prefix) and sk == keys.POST_SK:
@@ -163,8 +162,8 @@ def audit_record(record: DynamoDBRecord) -> AuditModel | None:
     ttl_expiry = changes.is_ttl_expiry(record)
     key = pseudonyms.audit_key()
     return AuditModel(
-        audit_repository.audit_pk(subject.entity, subject.entity_id),
-        f"{keys.sortable_time(when)}#{record.event_id}",
+        keys.audit_pk(subject.entity, subject.entity_id),
+        keys.audit_sk(when, record.event_id),
         entity=subject.entity,
         entity_id=subject.entity_id,
         action=action_of(record, before, after),

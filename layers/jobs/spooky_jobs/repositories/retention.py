@@ -3,7 +3,7 @@
 Soon after the deletion, ``retire_posts`` takes the user's posts out of the Timeline and out of
 their UserPosts listing range, so reads stop skipping them (reads already hide them: they check the
 author). After the grace period TTL removes the soft-deleted profile itself; ``purge_user_data``
-removes the rest of the seed's cascade (sessions and accounts with the user) and the user's posts and
+removes the rest of the specification's cascade (sessions and accounts with the user) and the user's posts and
 email claim. Every step is idempotent, so a retried or repeated run is harmless.
 """
 
@@ -23,7 +23,6 @@ from spooky.repositories._query import RawItem, query_once
 from spooky.repositories.sessions import delete_sessions
 
 PAGE_SIZE = 100
-_ACCOUNT_SK_PREFIX = "ACCOUNT#"  # keys.account_sk
 # A user with more sessions than this many pages is not a person: stop and let a retry continue.
 MAX_SESSION_PAGES = 50
 
@@ -140,7 +139,7 @@ def _purge_accounts(user_id: str) -> int:
     raws = _all_pages(
         AccountModel,
         keys.user_pk(user_id),
-        AccountModel.sk.startswith(_ACCOUNT_SK_PREFIX),
+        AccountModel.sk.startswith(keys.ACCOUNT_PREFIX),
         consistent_read=True,
     )
     accounts = [AccountModel.from_raw_data(raw) for raw in raws]

@@ -1,0 +1,63 @@
+"""Models -> wire schemas: the one place where what repositories return becomes what the API answers.
+
+The contract of the layers: repositories return PynamoDB models (or plain domain dataclasses); services
+return the wire schemas of spooky.schemas, mapped here; handlers only call a service and answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spooky.models.app import PostModel, UserModel
+from spooky.models.auth import SessionModel
+from spooky.schemas.auth import SessionOut
+from spooky.schemas.health import CheckOut, HealthOut
+from spooky.schemas.posts import PostOut
+from spooky.schemas.users import AuthorOut, PublicUserOut, UserOut
+
+if TYPE_CHECKING:  # services.health maps its result with this module
+    from spooky.services.health import Health
+
+
+def to_user_out(user: UserModel) -> UserOut:
+    return UserOut.model_validate(user, from_attributes=True)
+
+
+def to_public_user_out(user: UserModel, show_email: bool) -> PublicUserOut:
+    """A user on a public profile: the email only to signed-in callers (``show_email``)."""
+    public = PublicUserOut.model_validate(user, from_attributes=True)
+    return public if show_email else public.model_copy(update={"email": None})
+
+
+def author_out(user: UserModel, show_email: bool) -> AuthorOut:
+    """An author as a listing shows it: the email only to signed-in callers (``show_email``)."""
+    return AuthorOut(id=user.id, name=user.name, email=user.email if show_email else None)
+
+
+def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
+    return PostOut.model_validate(post, from_attributes=True).model_copy(update={"created_by": author})
+
+
+def to_session_out(session: SessionModel, token: str | None = None) -> SessionOut:
+    """Better Auth's session object. Tokens are never stored: listings show the session id instead."""
+    return SessionOut(
+        id=session.id,
+        token=token or session.id,
+        user_id=session.user_id,
+        expires_at=session.expires_at,
+        created_at=session.created_at,
+        updated_at=session.updated_at,
+        ip_address=session.ip_address,
+        user_agent=session.user_agent,
+    )
+
+
+def to_health_out(health: Health) -> HealthOut:
+    return HealthOut(
+        healthy=health.healthy,
+        timestamp=health.timestamp,
+        checks=[
+            CheckOut(name=c.name, healthy=c.healthy, latencyMs=round(c.latency_ms, 2), error=c.error)
+            for c in health.checks
+        ],
+    )

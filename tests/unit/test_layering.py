@@ -1,0 +1,113 @@
+"""One contract per layer, and request code apart from the background jobs.
+
+Repositories return models (or plain domain dataclasses), never the API's wire schemas; services map
+them (spooky.services.mapping). API functions never load spooky_jobs nor the backup drill's raw boto3.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import re
+import subprocess
+import sys
+import typing
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel
+
+import spooky.repositories
+from devtools.template import ROOT, functions
+
+JOB_EVENT_TYPES = {"DynamoDB", "Schedule", "ScheduleV2", "SQS", "Kinesis"}
+FORBIDDEN_IN_API = ("spooky_jobs", "spooky.services.backup_drill")
+
+
+def _repository_modules() -> list[ModuleType]:
+    return [
+        importlib.import_module(f"spooky.repositories.{info.name}")
+        for info in pkgutil.iter_modules(spooky.repositories.__path__)
+    ]
+
+
+def _types_in(annotation: Any) -> list[Any]:
+    """``annotation`` and every type nested in it (unions, generics, Page[...] and the like)."""
+    found = [annotation]
+    for argument in typing.get_args(annotation):
+        found.extend(_types_in(argument))
+    return found
+
+
+def _is_schema(candidate: Any) -> bool:
+    origin = typing.get_origin(candidate) or candidate
+    return (
+        inspect.isclass(origin)
+        and issubclass(origin, BaseModel)
+        and origin.__module__.startswith("spooky.schemas")
+    )
+
+
+def test_repositories_return_no_wire_schema() -> None:
+    checked = 0
+    for module in _repository_modules():
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            returned = typing.get_type_hints(function).get("return")
+            offenders = [t for t in _types_in(returned) if _is_schema(t)]
+            assert not offenders, f"{module.__name__}.{name} returns {offenders}"
+            checked += 1
+    assert checked > 20  # the inspection saw the repositories' public functions
+
+
+def _api_functions() -> dict[str, str]:
+    """Logical id -> handler module path of every function answering requests (routes, authorizer)."""
+    return {
+        logical_id: str(function.module_path)
+        for logical_id, function in functions().items()
+        if not {event.get("Type") for event in function.events.values()} & JOB_EVENT_TYPES
+    }
+
+
+def test_api_functions_never_import_the_jobs_package() -> None:
+    api = _api_functions()
+    assert "HealthFunction" in api
+    assert "HealthCanaryFunction" not in api
+    script = (
+        "import importlib.util, json, sys\n"
+        "for name, path in json.loads(sys.argv[1]).items():\n"
+        "    spec = importlib.util.spec_from_file_location(name, path)\n"
+        "    module = importlib.util.module_from_spec(spec)\n"
+        "    sys.modules[name] = module\n"
+        "    spec.loader.exec_module(module)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(ROOT / part) for part in ("layers/common", "layers/jobs", ".")),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(api)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=environment,
+    )
+    loaded = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert "spooky.http.api" in loaded  # the handlers really were imported
+    leaked = [name for name in loaded if name.startswith(FORBIDDEN_IN_API)]
+    assert not leaked, f"API functions import job code: {leaked}"
+
+
+def test_spooky_never_imports_spooky_jobs() -> None:
+    importing = re.compile(r"^\s*(from|import)\s+spooky_jobs\b", re.MULTILINE)
+    sources = (ROOT / "layers" / "common" / "spooky").rglob("*.py")
+    assert not [str(path) for path in sources if importing.search(path.read_text())]
