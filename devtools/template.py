@@ -116,6 +116,12 @@ class Function:
     environment: dict[str, Any]
     routes: tuple[Route, ...]
     events: dict[str, Any]
+    layers: tuple[str, ...] = ()  # logical ids of its AWS::Serverless::LayerVersion layers, Globals' first
+
+    @property
+    def folder(self) -> str:
+        """functions/<folder>: the logical id without "Function", in snake_case (``folder_of``)."""
+        return self.code_uri.name
 
     @property
     def module_path(self) -> Path:
@@ -148,6 +154,32 @@ def _is_endpoint(event: dict[str, Any]) -> bool:
     return event["Method"].upper() != "OPTIONS" and "{proxy+}" not in event["Path"]
 
 
+def folder_of(logical_id: str) -> str:
+    """The naming rule of functions/: SignUpEmailFunction -> sign_up_email (events/sign_up_email.json)."""
+    stem = logical_id.removesuffix("Function")
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", stem).lower()
+
+
+def function_named(name: str) -> str:
+    """The logical id of a function given by its logical id or its folder name (sign_up_email)."""
+    for logical_id in functions():
+        if name in (logical_id, folder_of(logical_id)):
+            return logical_id
+    raise KeyError(name)
+
+
+def layers() -> dict[str, Path]:
+    """Every layer of the template: logical id -> its source directory (ContentUri)."""
+    return {
+        name: ROOT / resource["Properties"]["ContentUri"]
+        for name, resource in resources("AWS::Serverless::LayerVersion").items()
+    }
+
+
+def _layer_ids(references: list[Any]) -> tuple[str, ...]:
+    return tuple(item["Ref"] for item in references if isinstance(item, dict) and "Ref" in item)
+
+
 def functions() -> dict[str, Function]:
     defaults = _globals()
     default_env = defaults.get("Environment", {}).get("Variables", {})
@@ -173,6 +205,8 @@ def functions() -> dict[str, Function]:
             environment={**default_env, **props.get("Environment", {}).get("Variables", {})},
             routes=routes,
             events=events,
+            # SAM appends a function's Layers to those of Globals.
+            layers=_layer_ids(defaults.get("Layers", []) + props.get("Layers", [])),
         )
     return found
 
