@@ -10,6 +10,8 @@ endif
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
+# template.yaml uses AWS::LanguageExtensions (Fn::ForEach): SAM CLI expands it locally only when asked.
+export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 export PYTHONPATH := layers/common:layers/jobs:.
 
 .PHONY: setup api invoke env-json test contract lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
@@ -29,9 +31,10 @@ node_modules/.installed: package.json package-lock.json
 api: setup
 	$(PY) -m devtools.local_api $(ARGS)
 
-## Invoke one function with an event file: make invoke FN=HealthFunction EVENT=events/health.json
+## Invoke one function: make invoke FN=health (functions/health, or HealthFunction), with events/health.json
+## unless EVENT=<file>.
 invoke: setup
-	$(PY) -m devtools.invoke $(FN) --event $(EVENT)
+	$(PY) -m devtools.invoke $(FN) $(if $(EVENT),--event $(EVENT))
 
 ## .local/env.json for `sam local invoke --env-vars` (Docker): ARGS="--endpoint http://127.0.0.1:8000"
 ## with --docker-network host.

@@ -33,25 +33,47 @@ def _table_resource(resource: Any) -> tuple[str, str | None] | None:
     return None
 
 
-def policy_statements(function: str) -> list[dict[str, Any]]:
-    policies = resources("AWS::Serverless::Function")[function]["Properties"].get("Policies", [])
+def _policies(function: str) -> list[Any]:
+    return _listed(resources("AWS::Serverless::Function")[function]["Properties"].get("Policies", []))
+
+
+def managed_policies(function: str) -> list[str]:
+    """Logical ids of the template's AWS::IAM::ManagedPolicy resources a function's role attaches."""
+    managed = resources("AWS::IAM::ManagedPolicy")
     return [
-        statement
-        for policy in _listed(policies)
-        if isinstance(policy, dict)
-        for statement in _listed(policy.get("Statement", []))
+        policy["Ref"]
+        for policy in _policies(function)
+        if isinstance(policy, dict) and policy.get("Ref") in managed
     ]
+
+
+def policy_statements(function: str) -> list[dict[str, Any]]:
+    """Every statement a function's role gets: its inline policies' and its managed policies'."""
+    managed = resources("AWS::IAM::ManagedPolicy")
+    inline = [policy for policy in _policies(function) if isinstance(policy, dict) and "Statement" in policy]
+    documents = list(inline)
+    documents += [managed[name]["Properties"]["PolicyDocument"] for name in managed_policies(function)]
+    return [statement for document in documents for statement in _listed(document["Statement"])]
 
 
 def policy_templates(function: str) -> list[str]:
     """Names of the SAM policy templates a function uses (e.g. SESCrudPolicy)."""
-    policies = resources("AWS::Serverless::Function")[function]["Properties"].get("Policies", [])
     return [
         name
-        for policy in _listed(policies)
-        if isinstance(policy, dict)
+        for policy in _policies(function)
+        if isinstance(policy, dict) and "Ref" not in policy
         for name in policy
         if name != "Statement" and name != "Version"
+    ]
+
+
+def ssm_parameters(function: str) -> list[Any]:
+    """The SSM parameter ARNs (as written: Fn::Sub) a function may read with GetParameter."""
+    return [
+        resource
+        for statement in policy_statements(function)
+        if "ssm:GetParameter" in _listed(statement["Action"])
+        for resource in _listed(statement["Resource"])
     ]
 
 

@@ -1,4 +1,7 @@
-"""`make invoke FN=HealthFunction EVENT=events/health.json`: one function, one event, like `sam local invoke`.
+"""`make invoke FN=health`: one function, one event (events/health.json), like `sam local invoke`.
+
+FN is the function's folder under functions/ or its logical id (health or HealthFunction: the folder is
+the logical id without "Function", in snake_case); EVENT defaults to events/<folder>.json.
 
 The handler's JSON result is the only thing on stdout (logs and metrics go to stderr), so the output
 can be piped to `jq`. Uses the DynamoDB already listening on --dynamodb-port (`make api`'s), else an
@@ -24,15 +27,15 @@ from devtools.local_env import (
     local_database,
     local_environment,
 )
-from devtools.template import functions
+from devtools.template import ROOT, folder_of, function_named, functions
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m devtools.invoke", description="Invoke a function of template.yaml with an event file"
     )
-    parser.add_argument("function", help="logical id in template.yaml, e.g. HealthFunction")
-    parser.add_argument("-e", "--event", help="event JSON file ('-' for stdin); default: {}")
+    parser.add_argument("function", help="functions/<folder> or logical id, e.g. health or HealthFunction")
+    parser.add_argument("-e", "--event", help="event JSON file ('-': stdin); default: events/<folder>.json")
     parser.add_argument(
         "--dynamodb-port",
         type=int,
@@ -40,8 +43,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="use the DynamoDB listening there if any",
     )
     args = parser.parse_args(argv)
-    if args.function not in functions():
-        parser.error(f"{args.function} is not a function of template.yaml: {', '.join(functions())}")
+    try:
+        args.function = function_named(args.function)
+    except KeyError:
+        names = ", ".join(folder_of(name) for name in functions())
+        parser.error(f"{args.function} is not a function of template.yaml: {names}")
+    if args.event is None:
+        args.event = str(ROOT / "events" / f"{folder_of(args.function)}.json")
     return args
 
 

@@ -253,7 +253,8 @@ def template_api() -> Any:
     with warnings.catch_warnings():
         # SAM's template validation uses deprecated jsonschema APIs: its concern, not the template's.
         warnings.simplefilter("ignore", DeprecationWarning)
-        stacks, _ = SamLocalStackProvider.get_stacks(str(TEMPLATE_PATH))
+        # Fn::ForEach expanded by SAM CLI itself, as `sam build --language-extensions` does.
+        stacks, _ = SamLocalStackProvider.get_stacks(str(TEMPLATE_PATH), language_extensions_enabled=True)
     return ApiProvider(stacks, cwd=str(ROOT)).api
 
 

@@ -6,6 +6,7 @@ database, the local API and the route-driven tests follow.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from samcli.lib.cfn_language_extensions.api import create_default_intrinsic_resolver
+from samcli.lib.cfn_language_extensions.models import ResolutionMode, TemplateProcessingContext
+from samcli.lib.cfn_language_extensions.pipeline import ProcessingPipeline
+from samcli.lib.cfn_language_extensions.processors import ForEachProcessor, TemplateParsingProcessor
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "template.yaml"
@@ -40,11 +45,47 @@ def _construct_intrinsic(loader: _CfnLoader, tag_suffix: str, node: yaml.Node) -
 _CfnLoader.add_multi_constructor("!", _construct_intrinsic)  # type: ignore[no-untyped-call]
 
 
-@lru_cache(maxsize=1)
-def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+def load_source(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """template.yaml as written: Fn::ForEach loops and all."""
     with path.open() as handle:
         data: dict[str, Any] = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
     return data
+
+
+def expand(template: dict[str, Any]) -> dict[str, Any]:
+    """``template`` with its AWS::LanguageExtensions loops expanded, as CloudFormation does before SAM's
+    transform: SAM CLI's own expander (samcli.lib.cfn_language_extensions, what `sam build` runs), with
+    only its Fn::ForEach step. Every other intrinsic (Ref to parameters, Fn::If, Fn::Sub) is left as
+    written, for the tools to resolve with their own values; Fn::FindInMap on a literal key is looked up."""
+    context = TemplateProcessingContext(
+        fragment=copy.deepcopy(template), resolution_mode=ResolutionMode.PARTIAL
+    )
+    resolver = create_default_intrinsic_resolver(context)
+    pipeline = ProcessingPipeline([TemplateParsingProcessor(), ForEachProcessor(intrinsic_resolver=resolver)])
+    expanded: dict[str, Any] = pipeline.process_template(context)
+    mappings = expanded.get("Mappings", {})
+    return {
+        section: _find_in_map(value, mappings) if section in ("Resources", "Outputs") else value
+        for section, value in expanded.items()
+    }
+
+
+def _find_in_map(node: Any, mappings: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_find_in_map(item, mappings) for item in node]
+    if not isinstance(node, dict):
+        return node
+    lookup = node.get("Fn::FindInMap")
+    if len(node) == 1 and isinstance(lookup, list) and all(isinstance(key, str) for key in lookup):
+        name, top, second = lookup
+        return mappings[name][top][second]
+    return {key: _find_in_map(value, mappings) for key, value in node.items()}
+
+
+@lru_cache(maxsize=1)
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """template.yaml as CloudFormation hands it to SAM's transform: loops expanded (``expand``)."""
+    return expand(load_source(path))
 
 
 def resources(of_type: str) -> dict[str, dict[str, Any]]:
@@ -71,6 +112,12 @@ class Function:
     environment: dict[str, Any]
     routes: tuple[Route, ...]
     events: dict[str, Any]
+    layers: tuple[str, ...] = ()  # logical ids of its AWS::Serverless::LayerVersion layers, Globals' first
+
+    @property
+    def folder(self) -> str:
+        """functions/<folder>: the logical id without "Function", in snake_case (``folder_of``)."""
+        return self.code_uri.name
 
     @property
     def module_path(self) -> Path:
@@ -103,6 +150,32 @@ def _is_endpoint(event: dict[str, Any]) -> bool:
     return event["Method"].upper() != "OPTIONS" and "{proxy+}" not in event["Path"]
 
 
+def folder_of(logical_id: str) -> str:
+    """The naming rule of functions/: SignUpEmailFunction -> sign_up_email (events/sign_up_email.json)."""
+    stem = logical_id.removesuffix("Function")
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", stem).lower()
+
+
+def function_named(name: str) -> str:
+    """The logical id of a function given by its logical id or its folder name (sign_up_email)."""
+    for logical_id in functions():
+        if name in (logical_id, folder_of(logical_id)):
+            return logical_id
+    raise KeyError(name)
+
+
+def layers() -> dict[str, Path]:
+    """Every layer of the template: logical id -> its source directory (ContentUri)."""
+    return {
+        name: ROOT / resource["Properties"]["ContentUri"]
+        for name, resource in resources("AWS::Serverless::LayerVersion").items()
+    }
+
+
+def _layer_ids(references: list[Any]) -> tuple[str, ...]:
+    return tuple(item["Ref"] for item in references if isinstance(item, dict) and "Ref" in item)
+
+
 def functions() -> dict[str, Function]:
     defaults = _globals()
     default_env = defaults.get("Environment", {}).get("Variables", {})
@@ -128,6 +201,8 @@ def functions() -> dict[str, Function]:
             environment={**default_env, **props.get("Environment", {}).get("Variables", {})},
             routes=routes,
             events=events,
+            # SAM appends a function's Layers to those of Globals.
+            layers=_layer_ids(defaults.get("Layers", []) + props.get("Layers", [])),
         )
     return found
 

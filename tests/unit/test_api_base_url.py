@@ -9,6 +9,7 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
+from devtools.iam import ssm_parameters
 from devtools.template import resources
 from spooky.settings import api_base_url, get_settings
 
@@ -56,6 +57,5 @@ def test_the_template_publishes_the_stage_url_to_the_functions_that_link_to_the_
     for name in readers:
         properties = functions[name]["Properties"]
         assert properties["Environment"]["Variables"]["API_BASE_URL_PARAMETER"] == parameter["Name"]
-        assert {"SSMParameterWithSlashPrefixReadPolicy": {"ParameterName": parameter["Name"]}} in properties[
-            "Policies"
-        ]
+        arn = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+        assert {"Fn::Sub": arn + parameter["Name"]["Fn::Sub"]} in ssm_parameters(name)

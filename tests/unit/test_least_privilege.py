@@ -15,8 +15,8 @@ from devtools.template import functions
 ALL = sorted(functions())
 ROUTED = sorted(name for name, function in functions().items() if function.routes)
 WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
-# Actions that take no table resource: ListTables, ListBackups.
-UNSCOPED_ACTIONS = {"dynamodb:ListTables", "dynamodb:ListBackups"}
+# Actions that take no resource: ListTables, ListBackups, DescribeParameters (SAM's SSM read policy).
+UNSCOPED_ACTIONS = {"dynamodb:ListTables", "dynamodb:ListBackups", "ssm:DescribeParameters"}
 
 
 @pytest.mark.parametrize("function", ALL)

@@ -227,7 +227,7 @@ def test_the_sample_gateway_event_gets_the_configured_stage_url(
 ) -> None:
     monkeypatch.setenv("API_BASE_URL", CONFIGURED_API)
     get_settings.cache_clear()
-    event = json.loads((ROOT / "events" / "auth_sign_up_email.json").read_text())
+    event = json.loads((ROOT / "events" / "sign_up_email.json").read_text())
     email = new_email("deployed")
     event["body"] = json.dumps({**json.loads(event["body"]), "email": email})
 

@@ -91,6 +91,8 @@ def parameter_overrides(environment: str, **replacements: str) -> dict[str, str]
 def translate(parameters: dict[str, str], region: str) -> dict[str, Any]:
     """template.yaml as CloudFormation receives it after `sam package` and SAM's transform."""
     template = copy.deepcopy(load_template())
+    # load_template() ran AWS::LanguageExtensions (Fn::ForEach), as CloudFormation does first.
+    template["Transform"] = "AWS::Serverless-2016-10-31"
     for logical_id, resource in template["Resources"].items():
         properties = resource.get("Properties", {})
         for key in ("CodeUri", "ContentUri"):

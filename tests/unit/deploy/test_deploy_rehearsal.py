@@ -56,6 +56,14 @@ def test_every_environment_names_its_region(environment: str) -> None:
     assert rehearsal.deploy_settings(environment).get("region"), f"[{environment}.global.parameters] region"
 
 
+def test_every_environment_lets_cloudformation_expand_the_language_extensions(environment: str) -> None:
+    # template.yaml's Transform starts with AWS::LanguageExtensions (Fn::ForEach): CloudFormation runs it
+    # only with CAPABILITY_AUTO_EXPAND, and SAM CLI expands it locally with language_extensions.
+    settings = rehearsal.deploy_settings(environment)
+    assert "CAPABILITY_AUTO_EXPAND" in settings["capabilities"].split()
+    assert settings["language_extensions"] is True
+
+
 def test_every_reference_resolves(translated: dict[str, Any]) -> None:
     assert rehearsal.unresolved_references(translated) == set()
 

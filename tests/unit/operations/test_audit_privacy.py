@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from devtools.iam import policy_templates
-from devtools.template import resources
+from devtools.iam import policy_templates, ssm_parameters
 from spooky.models.audit import AuditModel
 from spooky.settings import get_settings
 from spooky_jobs import pseudonyms
@@ -149,10 +148,10 @@ def test_the_audit_key_is_derived_with_its_own_label_and_is_not_the_signing_secr
 
 
 def test_the_audit_function_may_read_the_signing_secret_and_no_other_parameter() -> None:
-    policies = resources("AWS::Serverless::Function")["AuditStreamFunction"]["Properties"]["Policies"]
-    ssm = [policy for policy in policies if "Statement" not in policy]
-
-    assert policy_templates("AuditStreamFunction") == ["SSMParameterWithSlashPrefixReadPolicy"]
-    assert ssm == [
-        {"SSMParameterWithSlashPrefixReadPolicy": {"ParameterName": {"Ref": "AuthSecretParameterName"}}}
+    assert policy_templates("AuditStreamFunction") == []
+    assert ssm_parameters("AuditStreamFunction") == [
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+            "${AuthSecretParameterName}"
+        }
     ]
