@@ -26,7 +26,7 @@ from pathlib import Path
 from bench.charts import Bar, BarChart
 from bench.harness import Harness
 from bench.report import Cell, Section, Target
-from devtools.template import ROOT, Function, functions, load_template, resolve_environment
+from devtools.template import ROOT, Function, functions, layers, load_template, resolve_environment
 
 RATIO_TARGET = 1.25
 IMPORT_PROFILE_RUNS = 3
@@ -354,7 +354,13 @@ def _sam_build(build_dir: Path) -> str | None:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
+        env={
+            **os.environ,
+            "SAM_CLI_TELEMETRY": "0",
+            "SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS": "1",
+            # The layers' Makefiles run python3.13, the runtime's version: the venv's, as `make build` does.
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        },
     )
     if done.returncode != 0:
         return "sam build failed: " + (done.stderr.strip().splitlines() or ["?"])[-1]
@@ -402,12 +408,11 @@ def _size_rows(section: Section, build_dir: Path, workdir: Path) -> None:
             "largest: " + ", ".join(f"{name} {_human(size)}" for name, size in largest),
         )
     )
-    for function in functions().values():
-        artifact = build_dir / function.logical_id
+    others = [name for name in layers() if name != "CommonLayer"] + list(functions())
+    for name in others:
+        artifact = build_dir / name
         if artifact.exists():
-            section.rows.append(
-                (function.logical_id, _human(_size(artifact)), _human(_zipped(artifact, workdir)), "-")
-            )
+            section.rows.append((name, _human(_size(artifact)), _human(_zipped(artifact, workdir)), "-"))
     section.targets.append(_runtime_packages_target(sizes, layer_size))
 
 
