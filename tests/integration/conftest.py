@@ -1,4 +1,5 @@
-"""DynamoDB Local for integration tests: started once per run (or reused from DYNAMODB_LOCAL_ENDPOINT)."""
+"""DynamoDB Local for integration tests: started once per run (or reused from DYNAMODB_LOCAL_ENDPOINT,
+which the xdist controller sets for its workers: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/integration" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
-    # The least-privilege check judges every request the suite made, so it runs last.
-    items.sort(key=lambda item: item.fspath.basename == "test_least_privilege.py")
 
 
 @pytest.fixture(scope="session")
