@@ -42,8 +42,8 @@ from tests.http_client import FRONT_END_ORIGIN
 from tests.invariants import check_invariants
 from tests.replayable import request_settings
 
-# Many sign-ups and password checks; none of these tests is about hashing.
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
+# Many sign-ups and password checks; none of these tests is about hashing. Long: `make test-long`.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("cheap_passwords")]
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 CHECKS = [
