@@ -115,7 +115,7 @@ def _rate_limits_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2's cheapest parameters and no answer floor, for tests not about password hashing."""
-    from tests.cheap_passwords import cheapen_password_work
+    from tests.support.cheap_passwords import cheapen_password_work
 
     cheapen_password_work(monkeypatch)
 

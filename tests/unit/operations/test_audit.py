@@ -16,7 +16,7 @@ from spooky.models.audit import AuditModel
 from spooky.repositories import audit as audit_repository
 from spooky.services import pseudonyms
 from spooky.services.audit import AUDIT_RETENTION, MAX_STRING_LENGTH, REDACTED, audit_record, record_change
-from tests.unit.operations.emf import emitted
+from tests.support.emf import emitted
 
 
 def sample_event(name: str = "audit_stream") -> dict[str, Any]:

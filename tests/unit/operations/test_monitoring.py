@@ -12,7 +12,7 @@ from devtools.template import ROOT
 from spooky.db.observe import Capacity, Observation
 from spooky.monitoring import publish
 from spooky.observability import metrics
-from tests.unit.operations.emf import emitted
+from tests.support.emf import emitted
 
 
 def observation(**overrides: object) -> Observation:
