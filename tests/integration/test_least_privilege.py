@@ -44,8 +44,9 @@ def test_every_request_was_allowed_by_the_functions_policy(
     assert not refused, "template.yaml would deny:\n" + "\n".join(map(str, refused))
 
 
-# A test run (two xdist workers, as `make test` runs) whose only test passes but makes a request
-# HealthFunction's policy does not grant: the run must fail and name the request.
+# A test run under xdist (one worker: its requests reach the controller only through the run's files)
+# whose only test passes but makes a request HealthFunction's policy does not grant: the run must fail
+# and name the request.
 BOGUS_REQUEST = """
 import boto3
 from moto import mock_aws
@@ -81,7 +82,7 @@ def test_a_denied_request_fails_the_whole_run(tmp_path: Path) -> None:
             "-p",
             "tests.support.least_privilege",
             "-n",
-            "2",
+            "1",
             "-p",
             "no:cacheprovider",
         ],
