@@ -34,6 +34,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_passwords_unless_real(request: pytest.FixtureRequest) -> None:
+    """Production argon2 costs ~0.2 s of CPU a hash and the account-blind floor 0.4 s a request: only
+    the tests about them (marker ``real_passwords``) pay it; the rest are about answers and data."""
+    if request.node.get_closest_marker("real_passwords") is None:
+        request.getfixturevalue("cheap_passwords")
+
+
 @pytest.fixture(scope="session")
 def dynamodb_local_endpoint() -> Iterator[str]:
     existing = os.environ.get("DYNAMODB_LOCAL_ENDPOINT")

@@ -17,6 +17,9 @@ from spooky.settings import get_settings
 from tests.support.accounts import PASSWORD, Account, new_email, sign_in, sign_up
 from tests.support.client import Browser
 
+# Real password work: the account-blind answer floor is measured here.
+pytestmark = pytest.mark.real_passwords
+
 NEW_PASSWORD = "a-brand-new-password"
 # A front-end page with its own query and a fragment: the token must land in the query, before the #.
 APP_PAGE = "https://app.example/reset?x=1#section"

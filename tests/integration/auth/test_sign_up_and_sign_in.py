@@ -15,6 +15,9 @@ from tests.support.accounts import PASSWORD, Account, new_email, sign_in, sign_u
 from tests.support.client import Browser
 from tests.unit.auth.test_passwords import BETTER_AUTH_HASH, BETTER_AUTH_PASSWORD
 
+# Real password work: sign-up and sign-in with the production argon2id parameters.
+pytestmark = pytest.mark.real_passwords
+
 SEVEN_DAYS = 7 * 24 * 3600
 
 

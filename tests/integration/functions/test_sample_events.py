@@ -98,7 +98,6 @@ def test_function_has_a_sample_event(function: Any) -> None:
 @pytest.mark.parametrize(
     "function", [f for f in FUNCTIONS if f.routes], ids=lambda function: function.logical_id
 )
-@pytest.mark.usefixtures("cheap_passwords")
 def test_sample_event_is_answered_with_success(function: Any, fresh_tables: dict[str, str]) -> None:
     """Each event on the data it names: the happy path (fresh tables, as events change or delete it)."""
     event = load_event(function.code_uri.name)
