@@ -14,7 +14,7 @@ export SAM_CLI_TELEMETRY := 0
 export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 export PYTHONPATH := layers/common:layers/jobs:.
 
-.PHONY: setup api invoke env-json test contract lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
+.PHONY: setup api invoke env-json test test-long test-all contract lint typecheck template build openapi bench clean migrate-status migrate-up dynamodb
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -41,9 +41,22 @@ invoke: setup
 env-json: setup
 	$(PY) -m devtools.env_json $(ARGS)
 
-## Everything CI checks: lint, types, template, then unit and integration tests.
+# pytest-xdist workers. Two suit a 2-core machine: the shared DynamoDB Local (a JVM) needs CPU too,
+# and a third worker measured no faster. PYTEST_WORKERS=0 runs in one process (e.g. for pdb).
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+## The everyday loop: lint, types, template, then every test but the long ones (marker `slow`).
 test: setup lint typecheck template
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+## Only the long tests: fuzz, soak and the quick benchmark.
+test-long: setup
+	$(PYTEST) -m slow $(PYTEST_ARGS)
+
+## Everything CI checks: lint, types, template, then every test in one run.
+test-all: setup lint typecheck template
+	$(PYTEST) $(PYTEST_ARGS)
 
 ## Only the contract suite: Better Auth's npm client (tests/contract/, node --test) against the local API.
 contract: setup

@@ -7,6 +7,7 @@ through Settings, so pointing the code at a backend is only a matter of environm
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -15,15 +16,52 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from devtools import dynamodb_local
 from devtools.tables import create_tables
 from spooky.db.connection import reset_connections
 from spooky.settings import get_settings
 
+pytest_plugins = ["tests.support.least_privilege"]
+
 TEST_SECRET = "test-signing-secret-with-enough-entropy-0123456789"
+_SHARED_DYNAMODB = pytest.StashKey[subprocess.Popen[bytes]]()
 # Powertools' Metrics reads its namespace when spooky.observability is first imported, which
 # may happen while tests are collected, before any fixture runs.
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "SpookyTest")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "spooky-test")
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    return (
+        config.getoption("dist", default="no") != "no"
+        and not hasattr(config, "workerinput")
+        and not config.getoption("collectonly")
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With xdist, one DynamoDB Local for every worker (a JVM each would crowd two cores).
+
+    The controller starts it before the workers exist; they inherit DYNAMODB_LOCAL_ENDPOINT, which
+    tests/integration/conftest.py uses instead of starting its own. Without Java the variable stays
+    unset and each worker's integration fixture fails with the reason.
+    """
+    if not _is_xdist_controller(config) or os.environ.get("DYNAMODB_LOCAL_ENDPOINT"):
+        return
+    port = dynamodb_local.free_port()
+    try:
+        config.stash[_SHARED_DYNAMODB] = dynamodb_local.start(port, data_dir=None)
+    except dynamodb_local.DynamoDBLocalUnavailable:
+        return
+    os.environ["DYNAMODB_LOCAL_ENDPOINT"] = f"http://127.0.0.1:{port}"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    process = config.stash.get(_SHARED_DYNAMODB, None)
+    if process is not None:
+        os.environ.pop("DYNAMODB_LOCAL_ENDPOINT", None)
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def use_tables(monkeypatch: pytest.MonkeyPatch, names: dict[str, str], endpoint: str | None) -> None:
@@ -77,7 +115,7 @@ def _rate_limits_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2's cheapest parameters and no answer floor, for tests not about password hashing."""
-    from tests.cheap_passwords import cheapen_password_work
+    from tests.support.cheap_passwords import cheapen_password_work
 
     cheapen_password_work(monkeypatch)
 

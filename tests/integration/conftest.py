@@ -1,4 +1,5 @@
-"""DynamoDB Local for integration tests: started once per run (or reused from DYNAMODB_LOCAL_ENDPOINT)."""
+"""DynamoDB Local for integration tests: started once per run (or reused from DYNAMODB_LOCAL_ENDPOINT,
+which the xdist controller sets for its workers: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/integration" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
-    # The least-privilege check judges every request the suite made, so it runs last.
-    items.sort(key=lambda item: item.fspath.basename == "test_least_privilege.py")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_passwords_unless_real(request: pytest.FixtureRequest) -> None:
+    """Production argon2 costs ~0.2 s of CPU a hash and the account-blind floor 0.4 s a request: only
+    the tests about them (marker ``real_passwords``) pay it; the rest are about answers and data."""
+    if request.node.get_closest_marker("real_passwords") is None:
+        request.getfixturevalue("cheap_passwords")
 
 
 @pytest.fixture(scope="session")

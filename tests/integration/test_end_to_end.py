@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 from spooky.email import read_outbox
 from spooky.ids import new_id
-from tests.http_client import HttpClient
+from tests.support.client import HttpClient
 
 PASSWORD = "correct horse battery staple"
 

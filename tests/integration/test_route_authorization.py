@@ -22,8 +22,8 @@ from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky.services.auth.sessions import end_session, start_session
-from tests.http_client import HttpClient
-from tests.integration.repositories.factories import open_session
+from tests.support.client import HttpClient
+from tests.support.factories import open_session
 
 PASSWORD = "a long enough password"
 REFUSED = {

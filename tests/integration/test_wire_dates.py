@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from spooky.email import read_outbox
 from spooky.ids import new_id
-from tests.http_client import HttpClient
+from tests.support.client import HttpClient
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 JAVASCRIPT_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

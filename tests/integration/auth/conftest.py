@@ -1,47 +1,11 @@
-"""Signed-up users for the auth endpoint tests (handlers in-process, DynamoDB Local)."""
+"""A signed-up user for the auth endpoint tests (helpers in tests/support/accounts.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
-from spooky.ids import new_id
-from tests.integration.auth.client import Browser, Reply
-
-PASSWORD = "correct-horse-battery"
-
-
-def new_email(name: str = "casper") -> str:
-    return f"{name}-{new_id().lower()}@example.com"
-
-
-def sign_up(browser: Browser, email: str, password: str = PASSWORD, **extra: object) -> Reply:
-    return browser.call(
-        "POST", "/api/auth/sign-up/email", {"name": "Casper", "email": email, "password": password, **extra}
-    )
-
-
-def sign_in(browser: Browser, email: str, password: str = PASSWORD, **extra: object) -> Reply:
-    return browser.call("POST", "/api/auth/sign-in/email", {"email": email, "password": password, **extra})
-
-
-@dataclass
-class Account:
-    browser: Browser
-    email: str
-    user_id: str
-    token: str
-
-    def bearer_client(self) -> Browser:
-        """Another client holding this session as a bearer token (no cookies, no Origin)."""
-        return Browser(origin=None, bearer=self.token)
-
-    def another_device(self) -> Browser:
-        """A second browser with its own session of this account."""
-        device = Browser()
-        assert sign_in(device, self.email).status == 200
-        return device
+from tests.support.accounts import Account, new_email, sign_up
+from tests.support.client import Browser
 
 
 @pytest.fixture

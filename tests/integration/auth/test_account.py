@@ -12,8 +12,8 @@ from spooky.models.auth import SessionModel
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
 from spooky.settings import get_settings
-from tests.integration.auth.client import GATEWAY_UNAUTHORIZED, Browser, through_gateway
-from tests.integration.auth.conftest import PASSWORD, Account, new_email, sign_in
+from tests.support.accounts import PASSWORD, Account, new_email, sign_in
+from tests.support.client import GATEWAY_UNAUTHORIZED, Browser, through_gateway
 
 
 def _me(browser: Browser) -> dict[str, object]:

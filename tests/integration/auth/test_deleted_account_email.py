@@ -11,8 +11,8 @@ from spooky.models.app import EmailClaimModel
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
 from spooky_jobs.repositories.retention import purge_user_data
-from tests.integration.auth.client import Browser, Reply
-from tests.integration.auth.conftest import PASSWORD, Account, new_email, sign_in, sign_up
+from tests.support.accounts import PASSWORD, Account, new_email, sign_in, sign_up
+from tests.support.client import Browser, Reply
 
 
 def delete(account: Account) -> None:

@@ -14,8 +14,11 @@ from devtools.template import ROOT
 from spooky.auth.timing import ACCOUNT_BLIND_SECONDS
 from spooky.email import read_outbox
 from spooky.settings import get_settings
-from tests.integration.auth.client import Browser
-from tests.integration.auth.conftest import PASSWORD, Account, new_email, sign_in, sign_up
+from tests.support.accounts import PASSWORD, Account, new_email, sign_in, sign_up
+from tests.support.client import Browser
+
+# Real password work: the account-blind answer floor is measured here.
+pytestmark = pytest.mark.real_passwords
 
 NEW_PASSWORD = "a-brand-new-password"
 # A front-end page with its own query and a fragment: the token must land in the query, before the #.
@@ -243,7 +246,7 @@ def test_a_failing_email_service_still_signs_up_and_is_counted(
     local_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from spooky import email
-    from tests.unit.operations.emf import emitted
+    from tests.support.emf import emitted
 
     def ses_refuses(message: email.EmailMessage) -> None:
         raise ConnectionError("SES refused the sender")

@@ -9,8 +9,8 @@ import pytest
 
 from spooky.email import read_outbox
 from spooky.repositories import users
-from tests.integration.auth.client import Browser
-from tests.integration.auth.conftest import new_email, sign_in, sign_up
+from tests.support.accounts import new_email, sign_in, sign_up
+from tests.support.client import Browser
 
 FIRST_PASSWORD = "first-secret-Pa55word"
 SECOND_PASSWORD = "second-secret-Pa55word"

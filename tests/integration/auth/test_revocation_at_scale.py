@@ -19,8 +19,8 @@ from spooky.email import read_outbox
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions
 from spooky.services.auth.sessions import authenticate
-from tests.integration.auth.client import Browser, Reply
-from tests.integration.auth.conftest import PASSWORD, Account
+from tests.support.accounts import PASSWORD, Account
+from tests.support.client import Browser, Reply
 
 # More than any single Query page of session items (1 MB, and the 500-item pages the repository asks for).
 MANY = 1_005

@@ -16,8 +16,8 @@ from spooky.auth.session_tokens import parse_session_token
 from spooky.clock import utcnow
 from spooky.models.auth import SessionModel
 from spooky.repositories import users
-from tests.integration.auth.client import GATEWAY_UNAUTHORIZED, Browser
-from tests.integration.auth.conftest import Account, new_email, sign_in, sign_up
+from tests.support.accounts import Account, new_email, sign_in, sign_up
+from tests.support.client import GATEWAY_UNAUTHORIZED, Browser
 
 
 def _age_session(

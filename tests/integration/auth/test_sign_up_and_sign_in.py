@@ -11,9 +11,12 @@ from spooky.auth.passwords import hash_password
 from spooky.models.app import AccountModel
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
-from tests.integration.auth.client import Browser
-from tests.integration.auth.conftest import PASSWORD, Account, new_email, sign_in, sign_up
+from tests.support.accounts import PASSWORD, Account, new_email, sign_in, sign_up
+from tests.support.client import Browser
 from tests.unit.auth.test_passwords import BETTER_AUTH_HASH, BETTER_AUTH_PASSWORD
+
+# Real password work: sign-up and sign-in with the production argon2id parameters.
+pytestmark = pytest.mark.real_passwords
 
 SEVEN_DAYS = 7 * 24 * 3600
 

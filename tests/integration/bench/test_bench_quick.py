@@ -12,7 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from devtools.template import ROOT
+
+# Minutes of its own DynamoDB Local and local API: `make test-long`.
+pytestmark = pytest.mark.slow
 
 SECTIONS = (
     "1. Requests and capacity per endpoint",

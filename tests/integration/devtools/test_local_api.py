@@ -19,7 +19,7 @@ from devtools.functions import LambdaHandler, load_handler
 from devtools.local_api import LocalApi
 from devtools.local_env import InProcessRunner, apply_environment, local_environment
 from tests.integration.conftest import LocalDynamo
-from tests.integration.repositories.factories import make_user
+from tests.support.factories import make_user
 
 UNAUTHORIZED = {"code": "UNAUTHORIZED", "message": "Unauthorized"}
 NOT_FOUND = {"code": "NOT_FOUND", "message": "Not found"}

@@ -10,8 +10,8 @@ from spooky.auth.session_tokens import new_session_token
 from spooky.ids import new_id
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
-from tests.api_client import call
-from tests.integration.repositories.factories import open_session
+from tests.support.client import call
+from tests.support.factories import open_session
 
 
 @pytest.fixture

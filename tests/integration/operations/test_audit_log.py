@@ -16,10 +16,10 @@ from spooky.schemas.posts import NewPost, PostChanges
 from spooky.schemas.users import NewUser, UserChanges
 from spooky_jobs import pseudonyms
 from spooky_jobs.repositories.audit import history
-from tests.api_client import call
 from tests.integration.conftest import LocalDynamo
-from tests.integration.operations.streams import TableStream, lambda_event
-from tests.integration.repositories.factories import open_session
+from tests.support.client import call
+from tests.support.factories import open_session
+from tests.support.streams import TableStream, lambda_event
 
 OLD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$old-salt$old-password-hash"
 NEW_HASH = "$argon2id$v=19$m=65536,t=3,p=4$new-salt$new-password-hash"

@@ -15,10 +15,10 @@ from devtools import audit as audit_command
 from spooky.ids import new_id
 from spooky.repositories.sessions import list_sessions
 from spooky_jobs.repositories.audit import history
-from tests.integration.auth.client import Browser
-from tests.integration.auth.conftest import PASSWORD
 from tests.integration.conftest import LocalDynamo
 from tests.integration.operations.test_audit_log import Streams, audit_items
+from tests.support.accounts import PASSWORD
+from tests.support.client import Browser
 
 USER_AGENT = "GhostBrowser/13.0 (Addams Family Mansion)"
 HEADERS = {"User-Agent": USER_AGENT}

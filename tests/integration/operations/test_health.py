@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api_client import call
+from tests.support.client import call
 
 
 def test_dynamodb_local_is_healthy(local_tables: dict[str, str]) -> None:

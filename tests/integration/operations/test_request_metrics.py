@@ -8,8 +8,8 @@ from spooky.ids import new_id
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
-from tests.api_client import call
-from tests.unit.operations.emf import emitted, reset
+from tests.support.client import call
+from tests.support.emf import emitted, reset
 
 
 def test_an_api_call_publishes_latency_and_the_capacity_of_the_index_it_read(

@@ -15,8 +15,8 @@ from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from tests.integration.conftest import LocalDynamo
-from tests.integration.operations.streams import TableStream, as_ttl_deletion, lambda_event
-from tests.integration.repositories.factories import open_session
+from tests.support.factories import open_session
+from tests.support.streams import TableStream, as_ttl_deletion, lambda_event
 
 
 def exists(model: Any, *key: str) -> bool:

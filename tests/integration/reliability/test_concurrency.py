@@ -46,7 +46,9 @@ def test_updates_that_retry_on_refusal_are_all_applied(author: str) -> None:
     post = posts.create_post(author, NewPost(name="counter", content=""))
 
     def append(writer: int) -> None:
-        while True:
+        # Each refusal means another writer landed, so 6 writers need at most 6 attempts; the bound
+        # turns a livelock into a failure instead of a hung run.
+        for _attempt in range(50):
             current = posts.get_post(post.id)
             assert current is not None
             content = f"{current.content or ''}[{writer}]"
@@ -57,6 +59,7 @@ def test_updates_that_retry_on_refusal_are_all_applied(author: str) -> None:
             except PreconditionFailed:
                 continue
             return
+        raise AssertionError(f"writer {writer} was refused 50 times")
 
     with ThreadPoolExecutor(6) as pool:
         list(pool.map(append, range(6)))

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 from spooky.ids import new_id
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
-from tests.api_client import call
+from tests.support.client import call
 
 Fault = Callable[[str], Exception | None]
 _real_call = botocore.client.BaseClient._make_api_call

@@ -1,6 +1,6 @@
 """The invariant check itself: silent on data the repositories wrote, loud on every kind of damage.
 
-The fuzz, soak and bad-input tests rely on tests/invariants.py finding broken data; this shows that it
+The fuzz, soak and bad-input tests rely on tests/support/invariants.py finding broken data; this shows that it
 does, one corruption of each kind, written behind the repositories' back.
 """
 
@@ -13,8 +13,8 @@ from spooky.repositories import posts, users
 from spooky.repositories.users import CREDENTIAL_PROVIDER
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
-from tests.integration.repositories.factories import open_session
-from tests.invariants import check_invariants, dynamodb_client
+from tests.support.factories import open_session
+from tests.support.invariants import check_invariants, dynamodb_client
 
 
 def test_data_written_by_the_repositories_passes(fresh_tables: dict[str, str]) -> None:

@@ -36,11 +36,11 @@ from spooky.schemas.posts import NewPost, PostChanges
 from spooky.services import posts as post_service
 from spooky.services.auth import credentials
 from spooky.services.auth.sessions import Client
-from tests.http_client import HttpClient
-from tests.invariants import check_invariants, snapshot
+from tests.support.client import HttpClient
+from tests.support.invariants import check_invariants, snapshot
 
-# Many sign-ups and password checks; none of these tests is about hashing.
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
+# Many sign-ups and password checks; none of these tests is about hashing. Long: `make test-long`.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("cheap_passwords")]
 
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "10"))
 CLIENTS = 6

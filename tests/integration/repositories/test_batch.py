@@ -13,7 +13,7 @@ from spooky.models import keys
 from spooky.models.app import UserModel
 from spooky.models.auth import VerificationModel
 from spooky.repositories import users, verifications
-from tests.integration.repositories.factories import make_user
+from tests.support.factories import make_user
 
 
 def test_batch_get_with_a_projection_returns_only_the_requested_attributes_and_keys(

@@ -22,7 +22,7 @@ from spooky.pagination import Page
 from spooky.repositories import posts, timeline, users
 from spooky.repositories.posts import PostWithAuthor
 from spooky.schemas.posts import NewPost, PostChanges
-from tests.integration.repositories.factories import make_posts, make_user, newest_first, seed_posts
+from tests.support.factories import make_posts, make_user, newest_first, seed_posts
 
 
 def whole_feed(limit: int) -> list[Page[PostWithAuthor]]:

@@ -16,7 +16,7 @@ from spooky.repositories.users import EmailTaken
 from spooky.schemas.common import normalize_email
 from spooky.schemas.users import NewUser
 from spooky.settings import get_settings
-from tests.integration.repositories.factories import make_user, unique_email
+from tests.support.factories import make_user, unique_email
 
 RACERS = 20
 

@@ -14,7 +14,7 @@ from spooky.models.app import PostModel, UserModel
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import UserChanges
-from tests.integration.repositories.factories import make_user
+from tests.support.factories import make_user
 
 
 def stored_user(user_id: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from spooky.ids import new_id
 from spooky.models.app import PostModel
 from spooky.repositories import posts
 from spooky.schemas.posts import NewPost, PostChanges
-from tests.integration.repositories.factories import make_user
+from tests.support.factories import make_user
 
 
 def stored(post_id: str) -> PostModel:

@@ -16,7 +16,7 @@ from spooky.ids import new_id, new_token
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions, verifications
 from spooky.repositories.users import soft_delete_user
-from tests.integration.repositories.factories import make_user
+from tests.support.factories import make_user
 
 WEEK = timedelta(days=7)
 

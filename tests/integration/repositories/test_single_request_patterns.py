@@ -8,7 +8,7 @@ from spooky.repositories import posts, sessions, users
 from spooky.schemas.common import normalize_email
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser, UserChanges
-from tests.integration.repositories.factories import (
+from tests.support.factories import (
     make_user,
     newest_first,
     open_session,

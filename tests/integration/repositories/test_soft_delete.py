@@ -7,7 +7,7 @@ import pytest
 from spooky.errors import Forbidden, NotFound
 from spooky.models.app import PostModel, UserModel
 from spooky.repositories import posts, users
-from tests.integration.repositories.factories import ids, make_posts, make_user
+from tests.support.factories import ids, make_posts, make_user
 
 
 def post_count(user_id: str) -> int:

@@ -14,7 +14,7 @@ from spooky.pagination import Page
 from spooky.repositories import posts, users
 from spooky.repositories.posts import PostWithAuthor
 from spooky.schemas.posts import NewPost
-from tests.integration.repositories.factories import make_user, seed_posts
+from tests.support.factories import make_user, seed_posts
 
 
 def whole_feed(limit: int) -> list[Page[PostWithAuthor]]:

@@ -8,7 +8,7 @@ from spooky.db.observe import recording
 from spooky.errors import NotFound, ValidationFailed
 from spooky.repositories import posts
 from spooky.repositories.posts import AuthorPosts
-from tests.integration.repositories.factories import ids, make_user, newest_first, seed_posts
+from tests.support.factories import ids, make_user, newest_first, seed_posts
 
 
 def all_pages(user_id: str, limit: int) -> list[AuthorPosts]:

@@ -30,9 +30,8 @@ from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky.services.auth.sessions import start_session
-from tests.api_client import call
-from tests.http_client import FRONT_END_ORIGIN
-from tests.invariants import check_invariants, snapshot
+from tests.support.client import FRONT_END_ORIGIN, call
+from tests.support.invariants import check_invariants, snapshot
 
 # Many sign-ups and password checks; none of these tests is about hashing.
 pytestmark = pytest.mark.usefixtures("cheap_passwords")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from devtools.template import resources
-from tests.api_client import call
+from tests.support.client import call
 
 TRUSTED = "http://localhost:3000"
 

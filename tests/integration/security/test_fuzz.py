@@ -38,12 +38,12 @@ from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky.services.auth.sessions import start_session
-from tests.http_client import FRONT_END_ORIGIN
-from tests.invariants import check_invariants
-from tests.replayable import request_settings
+from tests.support.client import FRONT_END_ORIGIN
+from tests.support.invariants import check_invariants
+from tests.support.replayable import request_settings
 
-# Many sign-ups and password checks; none of these tests is about hashing.
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
+# Many sign-ups and password checks; none of these tests is about hashing. Long: `make test-long`.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("cheap_passwords")]
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 CHECKS = [

@@ -9,7 +9,7 @@ import pytest
 
 from spooky.ids import new_id
 from spooky.services.auth import rate_limits
-from tests.api_client import ApiResponse, call
+from tests.support.client import Reply, call
 
 PASSWORD = "the real password"
 ATTACKER, OWNER = "203.0.113.66", "198.51.100.10"
@@ -80,12 +80,12 @@ def test_one_source_ip_spraying_many_accounts_is_throttled(small_limits: None) -
     assert statuses == [401] * 5 + [429]
 
 
-def _change_password(user_id: str, current: str, ip: str = ATTACKER) -> ApiResponse:
+def _change_password(user_id: str, current: str, ip: str = ATTACKER) -> Reply:
     body = {"currentPassword": current, "newPassword": "a different password"}
     return call("POST", "/api/auth/change-password", user_id=user_id, body=body, source_ip=ip)
 
 
-def _delete_user(user_id: str, password: str, ip: str = ATTACKER) -> ApiResponse:
+def _delete_user(user_id: str, password: str, ip: str = ATTACKER) -> Reply:
     return call("POST", "/api/auth/delete-user", user_id=user_id, body={"password": password}, source_ip=ip)
 
 

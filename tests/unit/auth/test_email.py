@@ -12,7 +12,7 @@ from spooky import email
 from spooky.email import EmailMessage, deliver, read_outbox, send_email
 from spooky.observability import metrics
 from spooky.settings import get_settings
-from tests.unit.operations.emf import emitted, reset
+from tests.support.emf import emitted, reset
 
 MESSAGE = EmailMessage(
     to="casper@example.com",

@@ -14,7 +14,7 @@ from spooky.db.batch import BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, MAX_ROUNDS, batc
 from spooky.errors import ServiceUnavailable
 from spooky.models.app import EmailClaimModel, UserModel
 from spooky.settings import get_settings
-from tests.unit.db.stubs import StubbedClient
+from tests.support.stubs import StubbedClient
 
 
 def stubbed(monkeypatch: pytest.MonkeyPatch, model: type[Model]) -> Iterator[StubbedClient]:

@@ -19,7 +19,7 @@ from spooky.db.observe import Observation, recording
 from spooky.db.transactions import MAX_ATTEMPTS, Transaction, TransactionCancelled, run_transaction
 from spooky.errors import Conflict, ServiceUnavailable
 from spooky.models.app import EmailClaimModel, PostModel, UserModel
-from tests.unit.db.stubs import StubbedClient
+from tests.support.stubs import StubbedClient
 
 
 class StubbedDynamo(StubbedClient):

@@ -14,7 +14,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.unit.deploy import rehearsal
+from tests.support import rehearsal
 
 ENVIRONMENTS = rehearsal.environments()
 # What an operator passes for prod (samconfig.toml says CHANGE-ME: the real values are theirs).

@@ -1,3 +1,3 @@
 """Every test here starts with no pending Powertools metrics."""
 
-from tests.unit.operations.emf import fresh_metrics as fresh_metrics
+from tests.support.emf import fresh_metrics as fresh_metrics

@@ -16,7 +16,7 @@ from spooky.models.audit import AuditModel
 from spooky_jobs import pseudonyms
 from spooky_jobs.audit import AUDIT_RETENTION, MAX_STRING_LENGTH, REDACTED, audit_record, record_change
 from spooky_jobs.repositories import audit as audit_repository
-from tests.unit.operations.emf import emitted
+from tests.support.emf import emitted
 
 
 def sample_event(name: str = "audit_stream") -> dict[str, Any]:

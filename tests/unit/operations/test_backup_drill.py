@@ -21,7 +21,7 @@ from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky_jobs import backup_drill
-from tests.unit.operations.emf import emitted
+from tests.support.emf import emitted
 
 LONG_AGO = timedelta(days=3)
 

@@ -12,8 +12,8 @@ import pytest
 from spooky.db.connection import reset_connections
 from spooky.services import health
 from spooky.settings import get_settings
-from tests.api_client import ApiResponse, call
 from tests.conftest import use_tables
+from tests.support.client import Reply, call
 
 # What GET /health promises (docs/operations.md), far below the function's 10 s timeout.
 ANSWER_WITHIN_SECONDS = 3.0
@@ -62,7 +62,7 @@ def silent_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
                 thread.join()
 
 
-def timed_health() -> tuple[ApiResponse, float]:
+def timed_health() -> tuple[Reply, float]:
     started = time.monotonic()
     response = call("GET", "/health")
     return response, time.monotonic() - started

@@ -22,7 +22,7 @@ import pytest
 from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
 from devtools.template import ROOT, functions, load_template, resources
-from tests.unit.operations.emf import emitted
+from tests.support.emf import emitted
 
 Metric = tuple[str, str, tuple[tuple[str, str], ...]]  # namespace, name, dimensions
 VARIABLES = load_template()["Globals"]["Function"]["Environment"]["Variables"]

@@ -11,7 +11,7 @@ from devtools.lambda_context import LocalLambdaContext
 from devtools.template import ROOT
 from spooky.db.observe import Capacity, Observation
 from spooky.observability import metrics, publish
-from tests.unit.operations.emf import emitted
+from tests.support.emf import emitted
 
 
 def observation(**overrides: object) -> Observation:

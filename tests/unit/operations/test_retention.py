@@ -92,7 +92,7 @@ def test_records_the_purge_fails_are_retried_and_counted(
 ) -> None:
     from devtools.functions import load_handler, load_module
     from devtools.lambda_context import LocalLambdaContext
-    from tests.unit.operations.emf import emitted
+    from tests.support.emf import emitted
 
     failing, passing = ttl_removal(), copy.deepcopy(ttl_removal())
     passing["eventID"] = f"{failing['eventID']}-2"

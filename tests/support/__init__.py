@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: API clients, data factories, cheap passwords, pytest plugins."""
