@@ -1,7 +1,7 @@
 """Calling the real handlers in-process, as API Gateway would, and the callers the scenarios need.
 
 Events come from devtools.events.rest_event and handlers from devtools.functions.load_handler (the
-same path tests/api_client.py takes); the Lambda authorizer runs on its own, as in API Gateway, and its
+same path tests/support/client.py takes); the Lambda authorizer runs on its own, as in API Gateway, and its
 context is passed to the route's handler.
 """
 
