@@ -48,5 +48,8 @@ def count_attempt(counters: Sequence[Counter], now: datetime) -> Counter | None:
     try:
         run_transaction(build)
     except TransactionCancelled as cancelled:
-        return next((c for index, c in enumerate(counters) if cancelled.failed(str(index))), counters[0])
+        refused = next((c for index, c in enumerate(counters) if cancelled.failed(str(index))), None)
+        if refused is None:  # not a limit: a cancellation of another kind surfaces as itself
+            raise
+        return refused
     return None
