@@ -10,7 +10,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from spooky.clock import utcnow
-from spooky.db.batch import batch_get
+from spooky.db.batch import batch_get, get_items_consistently
 from spooky.db.errors import is_condition_failure
 from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
 from spooky.errors import AlreadyExists, NotFound
@@ -126,6 +126,18 @@ def get_credential(user_id: str) -> AccountModel | None:
         )
     except DoesNotExist:
         return None
+
+
+def get_user_and_credential(user_id: str) -> tuple[UserModel | None, AccountModel | None]:
+    """The live user and their credential account, in one strongly consistent BatchGetItem."""
+    user, account = get_items_consistently(
+        [
+            (UserModel, UserModel.key(user_id)),
+            (AccountModel, AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id)),
+        ]
+    )
+    live = user if isinstance(user, UserModel) and is_live(user) else None
+    return live, account if isinstance(account, AccountModel) else None
 
 
 def credential_check(user_id: str, password_hash: str) -> tuple[type[AccountModel], str, str, Condition]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.exceptions import DeleteError, DoesNotExist
+from pynamodb.constants import ALL_OLD
+from pynamodb.exceptions import DeleteError
 
 from spooky.clock import utcnow
 from spooky.db.errors import is_condition_failure
@@ -28,19 +29,22 @@ def create_verification(identifier: str, value: str, expires_at: datetime) -> No
 
 
 def consume_verification(identifier: str) -> str | None:
-    """The value of an unexpired verification, deleted as it is read: each token works once."""
-    key = (keys.verification_pk(identifier), keys.VERIFICATION_SK)
+    """The value of an unexpired verification, deleted as it is read: each token works once.
+
+    One conditional DeleteItem that returns the deleted item: two concurrent uses of one token
+    succeed at most once, and an expired one is refused (TTL removes it later).
+    """
+    connection = VerificationModel._get_connection()
     try:
-        verification = VerificationModel.get(*key, consistent_read=True)
-    except DoesNotExist:
-        return None
-    if verification.expires_at <= utcnow():
-        return None
-    try:
-        # The condition makes two concurrent uses of one token succeed at most once.
-        VerificationModel(*key).delete(condition=VerificationModel.pk.exists())
+        response = connection.delete_item(
+            keys.verification_pk(identifier),
+            keys.VERIFICATION_SK,
+            condition=VerificationModel.pk.exists() & (VerificationModel.expires_at > utcnow()),
+            return_values=ALL_OLD,
+            return_consumed_capacity="INDEXES",
+        )
     except DeleteError as error:
         if is_condition_failure(error):
             return None
         raise
-    return verification.value
+    return VerificationModel.from_raw_data(response["Attributes"]).value

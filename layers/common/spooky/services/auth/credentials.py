@@ -70,10 +70,10 @@ def sign_in(
     check_callback_url(callback_url, get_settings().trusted_origin_list)
     rate_limits.check_sign_in(normalized, client.ip_address)
     user_id = user_repository.find_user_id_by_email(normalized)
-    account = user_repository.get_credential(user_id) if user_id else None
+    user, account = user_repository.get_user_and_credential(user_id) if user_id else (None, None)
+    # Verified whether or not the account exists: the same work (and time) for every wrong credential.
     check = verify_password(account.password if account else None, password)
-    user = user_repository.get_user(user_id, consistent=True) if check.valid and user_id else None
-    if user is None:
+    if user is None or not check.valid:
         raise errors.invalid_email_or_password()
     account_hash = account.password if account else None
     if check.needs_rehash:
@@ -115,15 +115,15 @@ def change_password(
     check_password_rules(new_password)
     rate_limits.check_password(user_id, client.ip_address)
     new_hash = hash_password(new_password)
-    _check_current_password(user_repository.get_credential(user_id), current_password)
+    user, account = user_repository.get_user_and_credential(user_id)
+    if user is None:
+        raise errors.unauthorized()
+    _check_current_password(account, current_password)
     user_repository.set_password(user_id, new_hash)
     started = None
     if revoke_other_sessions:
         session_repository.delete_sessions(user_id)
         started = start_session(user_id, remember=remember, client=client, password_hash=new_hash)
-    user = user_repository.get_user(user_id, consistent=True)
-    if user is None:
-        raise errors.unauthorized()
     return PasswordChanged(
         TokenAndUser(token=started.token if started else None, user=to_user_out(user)), started
     )
