@@ -26,7 +26,7 @@ def make_user(name: str = "Ada Lovelace", email: str | None = None) -> UserModel
 def open_session(user_id: str, lifetime: timedelta = timedelta(days=7), **client: str) -> SessionToken:
     """A session of ``user_id`` expiring after ``lifetime`` (negative: already expired)."""
     token = new_session_token(user_id)
-    sessions.create_session(token, utcnow() + lifetime, **client)
+    sessions.create_session(sessions.new_session_item(token, utcnow() + lifetime, **client))
     return token
 
 

@@ -59,7 +59,7 @@ def _as(patch: pytest.MonkeyPatch, module: str, entity_id: str) -> None:
 
 def _seed_session(session_id: str) -> SessionToken:
     token = SessionToken(USER_ID, session_id, f"{USER_ID}{session_id}{TOKEN_SECRET}")
-    sessions.create_session(token, utcnow() + timedelta(days=7))
+    sessions.create_session(sessions.new_session_item(token, utcnow() + timedelta(days=7)))
     return token
 
 

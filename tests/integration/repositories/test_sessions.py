@@ -23,7 +23,7 @@ WEEK = timedelta(days=7)
 
 def _open(user_id: str, expires_at: datetime, **client: str) -> SessionToken:
     token = new_session_token(user_id)
-    sessions.create_session(token, expires_at, **client)
+    sessions.create_session(sessions.new_session_item(token, expires_at, **client))
     return token
 
 
@@ -86,7 +86,7 @@ def test_sessions_are_only_created_for_live_users(local_tables: dict[str, str], 
         soft_delete_user(user_id)
     token = new_session_token(user_id)
     with pytest.raises(NotFound):
-        sessions.create_session(token, utcnow() + WEEK)
+        sessions.create_session(sessions.new_session_item(token, utcnow() + WEEK))
     assert not _alive(token)
 
 
@@ -104,7 +104,10 @@ def test_a_session_is_not_opened_once_the_verified_password_changed(local_tables
     user = make_user()
     token = new_session_token(user.id)
     with pytest.raises(NotFound):
-        sessions.create_session(token, utcnow() + WEEK, password_hash="a hash that is not the current one")
+        sessions.create_session(
+            sessions.new_session_item(token, utcnow() + WEEK),
+            password_hash="a hash that is not the current one",
+        )
     assert not _alive(token)
 
 

@@ -32,6 +32,7 @@ PAGE_SIZE = 500
 
 @dataclass(frozen=True)
 class SessionWithUser:
+    token: SessionToken
     session: SessionModel
     user: UserModel
 
@@ -65,28 +66,18 @@ def new_session_item(
     return stamp(session)
 
 
-def create_session(
-    token: SessionToken,
-    expires_at: datetime,
-    *,
-    remember: bool = True,
-    ip_address: str | None = None,
-    user_agent: str | None = None,
-    password_hash: str | None = None,
-) -> SessionModel:
-    """Store a new session for a live user (the check and the write are one transaction).
+def create_session(session: SessionModel, *, password_hash: str | None = None) -> SessionModel:
+    """Store a new session (``new_session_item``) for a live user: the check and the write are one
+    transaction.
 
     With ``password_hash`` (the hash a sign-in just verified) the session is only written while that
     is still the user's password: a sign-in racing a password reset or change cannot outlive it.
     """
-    session = new_session_item(
-        token, expires_at, remember=remember, ip_address=ip_address, user_agent=user_agent
-    )
 
     def build(tx: Transaction) -> None:
-        tx.check("user", UserModel, *UserModel.key(token.user_id), condition=live_user_condition())
+        tx.check("user", UserModel, *UserModel.key(session.user_id), condition=live_user_condition())
         if password_hash is not None:
-            tx.check("credential", *credential_check(token.user_id, password_hash))
+            tx.check("credential", *credential_check(session.user_id, password_hash))
         tx.put("session", session, condition=SessionModel.pk.does_not_exist())
 
     gone = NotFound("User not found")
@@ -110,7 +101,7 @@ def get_session_with_user(token: SessionToken) -> SessionWithUser | None:
         return None
     if not (token.matches(session.token_hash) and _is_active(session, utcnow()) and is_live(user)):
         return None
-    return SessionWithUser(session, user)
+    return SessionWithUser(token, session, user)
 
 
 def get_session(user_id: str, session_id: str) -> SessionModel | None:

@@ -23,8 +23,6 @@ from spooky.repositories._query import RawItem, query_once
 from spooky.repositories.sessions import delete_sessions
 
 PAGE_SIZE = 100
-# A user with more sessions than this many pages is not a person: stop and let a retry continue.
-MAX_SESSION_PAGES = 50
 
 
 @dataclass(frozen=True)
@@ -61,16 +59,6 @@ def _all_pages(
         start = page.last_evaluated_key
         if start is None:
             return items
-
-
-def _purge_sessions(user_id: str) -> int:
-    total = 0
-    for _ in range(MAX_SESSION_PAGES):
-        revoked = delete_sessions(user_id)
-        total += revoked
-        if revoked == 0:
-            break
-    return total
 
 
 def _retire_post(raw: RawItem) -> bool:
@@ -165,7 +153,8 @@ def purge_user_data(user_id: str, email: str | None) -> PurgeReport:
     """Delete the sessions, posts, accounts and email claim of a deleted user."""
     return PurgeReport(
         user_id=user_id,
-        sessions=_purge_sessions(user_id),
+        # Every page of the user's sessions, read strongly consistent (spooky.repositories.sessions).
+        sessions=delete_sessions(user_id),
         posts=_purge_posts(user_id),
         accounts=_purge_accounts(user_id),
         email_released=_release_email(user_id, email),

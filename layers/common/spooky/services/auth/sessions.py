@@ -64,14 +64,14 @@ def start_session(
     client = client or Client()
     token = new_session_token(user_id)
     lifetime = SESSION_LIFETIME if remember else SHORT_SESSION_LIFETIME
-    session = session_repository.create_session(
+    item = session_repository.new_session_item(
         token,
         utcnow() + lifetime,
         remember=remember,
         ip_address=client.ip_address,
         user_agent=client.user_agent,
-        password_hash=password_hash,
     )
+    session = session_repository.create_session(item, password_hash=password_hash)
     return StartedSession(token=token.value, session=session, remember=remember)
 
 
@@ -101,8 +101,7 @@ def current_session(token: str | None, *, allow_refresh: bool) -> CurrentSession
         return None
     if not (allow_refresh and _due_for_refresh(found.session)):
         return CurrentSession(token, found.session, found.user, refreshed=False)
-    parsed = parse_session_token(token)
-    extended = session_repository.extend_session(parsed, utcnow() + SESSION_LIFETIME) if parsed else None
+    extended = session_repository.extend_session(found.token, utcnow() + SESSION_LIFETIME)
     if extended is None:  # revoked or expired meanwhile
         return None
     return CurrentSession(token, extended, found.user, refreshed=True)
