@@ -21,9 +21,9 @@ from spooky.ids import new_id
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
-from spooky.services.auth.sessions import end_session, start_session
+from spooky.services.auth.sessions import end_session
 from tests.support.client import HttpClient
-from tests.support.factories import open_session
+from tests.support.factories import open_session, start_session
 
 PASSWORD = "a long enough password"
 REFUSED = {

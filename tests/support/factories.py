@@ -7,12 +7,15 @@ from typing import Any
 
 from spooky.auth.session_tokens import SessionToken, new_session_token
 from spooky.clock import utcnow
-from spooky.db.batch import batch_write
+from spooky.db.batch import batch_write, read_consistently
+from spooky.db.transactions import write_together
 from spooky.ids import new_id
 from spooky.models.app import PostModel, UserModel
+from spooky.models.auth import SessionModel
 from spooky.repositories import posts, sessions, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
+from spooky.services.auth.sessions import StartedSession, new_session
 
 
 def unique_email(local: str = "user") -> str:
@@ -23,10 +26,28 @@ def make_user(name: str = "Ada Lovelace", email: str | None = None) -> UserModel
     return users.create_user(NewUser(name=name, email=email or unique_email()), password_hash=None)
 
 
+def store_session(item: SessionModel) -> SessionModel:
+    """Store a session the way sign-in does: for a live user (else NotFound), in their current session
+    epoch (set on ``item``)."""
+    user_id = item.user_id
+    item.epoch = sessions.epoch_in(read_consistently(sessions.epoch_key(user_id)), user_id)
+    write_together(
+        users.live_check(user_id), sessions.epoch_unchanged(user_id, item.epoch), sessions.opening(item)
+    )
+    return item
+
+
+def start_session(user_id: str, *, remember: bool = True) -> StartedSession:
+    """A session as the services open one (token, item, cookie lifetime), stored with ``store_session``."""
+    started = new_session(user_id, remember=remember)
+    store_session(started.session)
+    return started
+
+
 def open_session(user_id: str, lifetime: timedelta = timedelta(days=7), **client: str) -> SessionToken:
     """A session of ``user_id`` expiring after ``lifetime`` (negative: already expired)."""
     token = new_session_token(user_id)
-    sessions.create_session(sessions.new_session_item(token, utcnow() + lifetime, **client))
+    store_session(sessions.new_session_item(token, utcnow() + lifetime, **client))
     return token
 
 

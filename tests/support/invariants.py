@@ -22,7 +22,7 @@ from pynamodb.attributes import Attribute
 from spooky.clock import utcnow
 from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
-from spooky.models.auth import RateLimitModel, SessionModel, VerificationModel
+from spooky.models.auth import RateLimitModel, SessionEpochModel, SessionModel, VerificationModel
 from spooky.models.base import KeyedModel
 from spooky.repositories.users import CREDENTIAL_PROVIDER
 from spooky.settings import get_settings
@@ -113,6 +113,8 @@ def _kind(pk: str, sk: str) -> type[KeyedModel] | None:
         return by_sort_key[sk]
     if pk.startswith("USER#") and sk.startswith("ACCOUNT#"):
         return AccountModel
+    if pk.startswith("USER#") and sk == keys.SESSION_EPOCH_SK:
+        return SessionEpochModel
     if pk.startswith("USER#") and sk.startswith(keys.SESSION_PREFIX):
         return SessionModel
     if pk.startswith("RATE#"):
@@ -198,6 +200,8 @@ def _check_claims_and_accounts(items: _Items, report: Report) -> None:
             report.violations.append(
                 f"email claim {claim.pk} points to {owner.id} whose email is {owner.email}"
             )
+        elif claim.email_verified and not owner.email_verified:
+            report.violations.append(f"email claim {claim.pk} says verified, its user {owner.id} does not")
     for account in items.accounts:
         if account.user_id not in items.users:
             report.violations.append(f"account {account.pk} / {account.sk} belongs to missing user")

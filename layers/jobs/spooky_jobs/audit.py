@@ -50,6 +50,7 @@ CLEAR_FIELDS = frozenset(
         "scope",
         "emailVerified",
         "remember",
+        "epoch",
         "postCount",
         "version",
         "createdAt",
@@ -79,7 +80,8 @@ class Subject:
 
 
 def subject_of(item_keys: dict[str, Any], image: dict[str, Any]) -> Subject | None:
-    """users, posts, sessions and accounts are audited; email claims, tokens and counters are not."""
+    """users, posts, sessions (with "sessions": a revocation of all of a user's sessions, a write of
+    their session epoch) and accounts are audited; email claims, tokens and counters are not."""
     pk, sk = str(item_keys.get("pk", "")), str(item_keys.get("sk", ""))
     user_prefix, post_prefix = keys.user_pk(""), keys.post_pk("")
     if pk.startswith(user_prefix) and sk == keys.PROFILE_SK:
@@ -90,6 +92,9 @@ def subject_of(item_keys: dict[str, Any], image: dict[str, Any]) -> Subject | No
         return Subject("account", str(image.get("id") or sk), user_id)
     if pk.startswith(post_prefix) and sk == keys.POST_SK:
         return Subject("post", pk.removeprefix(post_prefix), _optional(image.get("createdById")))
+    if pk.startswith(user_prefix) and sk == keys.SESSION_EPOCH_SK:
+        user_id = pk.removeprefix(user_prefix)
+        return Subject("sessions", user_id, user_id)
     if pk.startswith(user_prefix) and sk.startswith(keys.SESSION_PREFIX):
         return Subject("session", sk.removeprefix(keys.SESSION_PREFIX), pk.removeprefix(user_prefix))
     return None

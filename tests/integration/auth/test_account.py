@@ -14,6 +14,7 @@ from spooky.schemas.users import NewUser
 from spooky.settings import get_settings
 from tests.support.accounts import PASSWORD, Account, new_email, sign_in
 from tests.support.client import GATEWAY_UNAUTHORIZED, Browser, through_gateway
+from tests.support.factories import start_session
 
 
 def _me(browser: Browser) -> dict[str, object]:
@@ -126,8 +127,6 @@ def test_delete_user_soft_deletes_and_signs_out_everywhere(account: Account) -> 
 
 
 def test_a_user_without_a_password_deletes_with_a_fresh_session(local_tables: dict[str, str]) -> None:
-    from spooky.services.auth.sessions import start_session
-
     user = users.create_user(NewUser(name="Social", email=new_email("social")), None)
     fresh = start_session(user.id)
     stale = start_session(user.id)

@@ -21,6 +21,7 @@ from spooky.repositories.verifications import create_verification
 from spooky.schemas.posts import NewPost, PostChanges
 from spooky.schemas.users import NewUser
 from spooky.services.auth import emails
+from tests.support.factories import store_session
 
 FUNCTIONS = sorted(functions().values(), key=lambda function: function.logical_id)
 
@@ -59,7 +60,7 @@ def _as(patch: pytest.MonkeyPatch, module: str, entity_id: str) -> None:
 
 def _seed_session(session_id: str) -> SessionToken:
     token = SessionToken(USER_ID, session_id, f"{USER_ID}{session_id}{TOKEN_SECRET}")
-    sessions.create_session(sessions.new_session_item(token, utcnow() + timedelta(days=7)))
+    store_session(sessions.new_session_item(token, utcnow() + timedelta(days=7)))
     return token
 
 

@@ -10,20 +10,22 @@ import pytest
 
 from spooky.auth.session_tokens import SECRET_LENGTH, SessionToken, new_session_token, parse_session_token
 from spooky.clock import utcnow
+from spooky.db.batch import read_consistently
 from spooky.db.observe import recording
+from spooky.db.transactions import write_together
 from spooky.errors import NotFound
 from spooky.ids import new_id, new_token
 from spooky.models.auth import SessionModel
-from spooky.repositories import sessions, verifications
+from spooky.repositories import sessions, users, verifications
 from spooky.repositories.users import soft_delete_user
-from tests.support.factories import make_user
+from tests.support.factories import make_user, store_session
 
 WEEK = timedelta(days=7)
 
 
 def _open(user_id: str, expires_at: datetime, **client: str) -> SessionToken:
     token = new_session_token(user_id)
-    sessions.create_session(sessions.new_session_item(token, expires_at, **client))
+    store_session(sessions.new_session_item(token, expires_at, **client))
     return token
 
 
@@ -86,7 +88,7 @@ def test_sessions_are_only_created_for_live_users(local_tables: dict[str, str], 
         soft_delete_user(user_id)
     token = new_session_token(user_id)
     with pytest.raises(NotFound):
-        sessions.create_session(sessions.new_session_item(token, utcnow() + WEEK))
+        store_session(sessions.new_session_item(token, utcnow() + WEEK))
     assert not _alive(token)
 
 
@@ -104,11 +106,40 @@ def test_a_session_is_not_opened_once_the_verified_password_changed(local_tables
     user = make_user()
     token = new_session_token(user.id)
     with pytest.raises(NotFound):
-        sessions.create_session(
-            sessions.new_session_item(token, utcnow() + WEEK),
-            password_hash="a hash that is not the current one",
+        write_together(
+            users.credential_unchanged(user.id, "a hash that is not the current one"),
+            sessions.opening(sessions.new_session_item(token, utcnow() + WEEK)),
         )
     assert not _alive(token)
+
+
+def test_a_session_read_before_a_revocation_is_not_opened_after_it(local_tables: dict[str, str]) -> None:
+    user = make_user()
+    epoch = sessions.epoch_in(read_consistently(sessions.epoch_key(user.id)), user.id)
+    sessions.revoke_all(user.id)  # lands between a sign-in's read and its write
+    token = new_session_token(user.id)
+
+    with pytest.raises(sessions.SessionsRevoked):
+        write_together(
+            sessions.epoch_unchanged(user.id, epoch),
+            sessions.opening(sessions.new_session_item(token, utcnow() + WEEK, epoch=epoch)),
+        )
+    assert not _alive(token)
+
+
+def test_revoking_every_session_is_one_write_at_any_count(local_tables: dict[str, str]) -> None:
+    user = make_user()
+    tokens = [_open(user.id, utcnow() + WEEK) for _ in range(30)]
+
+    with recording() as seen:
+        sessions.revoke_all(user.id)
+
+    assert [observation.operation for observation in seen] == ["TransactWriteItems"]
+    assert not any(_alive(token) for token in tokens)
+    assert sessions.list_sessions(user.id) == []
+    after = _open(user.id, utcnow() + WEEK)  # a session opened after the revocation lives
+    assert _alive(after)
+    assert [session.id for session in sessions.list_sessions(user.id)] == [after.session_id]
 
 
 def test_a_users_sessions_are_listed_oldest_first(local_tables: dict[str, str]) -> None:
@@ -123,7 +154,7 @@ def test_revoking_all_sessions_keeps_the_named_one(local_tables: dict[str, str])
     tokens = [_open(user.id, utcnow() + WEEK) for _ in range(4)]
     other_token = _open(other.id, utcnow() + WEEK)
 
-    assert sessions.delete_sessions(user.id, keep_session_id=tokens[1].session_id) == 3
+    sessions.revoke_all(user.id, keep_session_id=tokens[1].session_id)
 
     assert [_alive(token) for token in tokens] == [False, True, False, False]
     assert _alive(other_token)
@@ -144,7 +175,9 @@ def test_revoking_one_session_reports_whether_it_existed(local_tables: dict[str,
 def test_a_verification_value_is_consumed_once(local_tables: dict[str, str]) -> None:
     identifier = f"email-verification:{new_token()}"
     verifications.create_verification(identifier, "user-123", utcnow() + timedelta(hours=1))
-    assert verifications.consume_verification(identifier) == "user-123"
+    spent = verifications.consume_verification(identifier)
+    assert spent is not None
+    assert spent.value == "user-123"
     assert verifications.consume_verification(identifier) is None
 
 
@@ -157,7 +190,8 @@ def test_concurrent_consumers_of_one_verification_get_one_value(local_tables: di
 
     def consume(_: int) -> str | None:
         start.wait()
-        return verifications.consume_verification(identifier)
+        spent = verifications.consume_verification(identifier)
+        return spent.value if spent else None
 
     with ThreadPoolExecutor(max_workers=consumers) as pool:
         values = list(pool.map(consume, range(consumers)))
@@ -185,7 +219,7 @@ def test_every_session_listing_is_strongly_consistent(local_tables: dict[str, st
     events.register("provide-client-params.dynamodb.Query", capture)
     try:
         sessions.list_sessions(user.id)
-        sessions.delete_sessions(user.id)
+        sessions.delete_collection(user.id)
     finally:
         events.unregister("provide-client-params.dynamodb.Query", capture)
     assert len(sent) == 2

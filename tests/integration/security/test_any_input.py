@@ -31,8 +31,8 @@ from spooky.auth.passwords import hash_password
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
-from spooky.services.auth.sessions import start_session
 from tests.support.client import FRONT_END_ORIGIN
+from tests.support.factories import start_session
 from tests.support.invariants import check_invariants
 from tests.support.replayable import request_settings
 

@@ -29,8 +29,8 @@ from spooky.auth.passwords import hash_password
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
-from spooky.services.auth.sessions import start_session
 from tests.support.client import FRONT_END_ORIGIN, call
+from tests.support.factories import start_session
 from tests.support.invariants import check_invariants, snapshot
 
 # Many sign-ups and password checks; none of these tests is about hashing.

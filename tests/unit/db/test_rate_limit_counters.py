@@ -1,39 +1,29 @@
-"""Which counter refused an attempt, and that other cancellations are not mistaken for a limit."""
+"""The counting part of an attempt: which refusal each counter's failed condition means."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
-
-from spooky.db.transactions import TransactionCancelled
-from spooky.repositories import rate_limits
+from spooky.errors import TooManyRequests
 from spooky.repositories.rate_limits import Counter
+from spooky.services.auth.rate_limits import Attempt
 
-COUNTERS = [
+COUNTERS = (
     Counter("sign-in:account+ip", "a@example.com|203.0.113.1", 10, timedelta(minutes=15)),
-    Counter("password:ip", "203.0.113.1", 100, timedelta(minutes=15)),
-]
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    Counter("password:ip", "203.0.113.1", 100, timedelta(hours=1)),
+)
+NOW = datetime(2026, 12, 1, 12, 5, tzinfo=UTC)
 
 
-def cancelled_with(reasons: dict[str, str]) -> Callable[..., Any]:
-    def run(*_: Any, **__: Any) -> None:
-        raise TransactionCancelled(reasons)
+def test_each_counter_at_its_limit_is_refused_with_its_own_retry_time() -> None:
+    refusals = Attempt(COUNTERS, NOW).counted().on_failed
 
-    return run
-
-
-def test_the_counter_at_its_limit_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rate_limits, "run_transaction", cancelled_with({"1": "ConditionalCheckFailed"}))
-
-    assert rate_limits.count_attempt(COUNTERS, NOW) == COUNTERS[1]
+    assert sorted(refusals) == ["limit:0", "limit:1"]
+    assert all(isinstance(refusal, TooManyRequests) for refusal in refusals.values())
+    # 12:05 is 5 minutes into the 15-minute window and 5 minutes into the hour.
+    assert [refusals[label].retry_after_seconds for label in ("limit:0", "limit:1")] == [600, 3300]  # type: ignore[attr-defined]
 
 
-def test_another_cancellation_is_not_reported_as_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rate_limits, "run_transaction", cancelled_with({"0": "ValidationError"}))
-
-    with pytest.raises(TransactionCancelled):
-        rate_limits.count_attempt(COUNTERS, NOW)
+def test_only_the_counters_labels_are_claimed() -> None:
+    # Any other failed condition of the transaction surfaces as itself, not as a 429.
+    assert not {"session", "user", "credential", "epoch"} & set(Attempt(COUNTERS, NOW).counted().on_failed)

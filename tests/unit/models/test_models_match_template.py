@@ -14,7 +14,7 @@ from pynamodb.models import Model
 import spooky.models
 from devtools.template import load_template, table_definitions
 from spooky.models.app import EmailClaimModel, PostModel, UserModel
-from spooky.models.auth import SessionModel
+from spooky.models.auth import SessionEpochModel, SessionModel
 from spooky.models.base import KeyedModel
 from spooky.settings import Settings
 
@@ -87,8 +87,9 @@ def test_every_template_index_is_used_by_a_model(table: str) -> None:
 def test_model_expiry_attribute_is_the_tables_ttl_attribute(model: type[Model]) -> None:
     ttl_names = [attr.attr_name for attr in model.get_attributes().values() if isinstance(attr, TTLAttribute)]
     expected = table_definitions()[TABLE_OF_MODEL[model]]["TimeToLiveSpecification"]["AttributeName"]
-    # Email claims live as long as their user; everything else can expire.
-    assert ttl_names == ([] if model is EmailClaimModel else [expected])
+    # Email claims and session epochs live as long as their user (the retention purge removes them):
+    # an expired epoch would revive the sessions it revoked. Everything else can expire.
+    assert ttl_names == ([] if model in (EmailClaimModel, SessionEpochModel) else [expected])
 
 
 def test_models_find_their_tables_through_the_environment_the_template_sets() -> None:

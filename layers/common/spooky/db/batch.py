@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pynamodb.models import Model
@@ -85,24 +86,46 @@ def batch_get[M: Model](
     return [found[key] for key in keys if key in found]
 
 
-def get_items_consistently(wanted: Sequence[tuple[type[Model], tuple[str, str]]]) -> list[Model | None]:
-    """A few items of any models and tables in ONE strongly consistent BatchGetItem (None when missing).
+@dataclass(frozen=True)
+class ItemKey[M: Model]:
+    """One item to read: its model and key (repositories build these; ``read_consistently`` reads them)."""
 
-    This is how one request reads a session together with its user.
+    model: type[M]
+    hash_key: str
+    range_key: str
+
+
+class Items:
+    """What one ``read_consistently`` found, looked up by the keys it was given."""
+
+    def __init__(self, found: dict[tuple[str, str, str], Model]) -> None:
+        self._found = found
+
+    def get[M: Model](self, key: ItemKey[M]) -> M | None:
+        item = self._found.get((key.model.Meta.table_name, key.hash_key, key.range_key))
+        return item if isinstance(item, key.model) else None
+
+
+def read_consistently(*wanted: ItemKey[Any]) -> Items:
+    """Items of any models and tables (at most 100) in ONE strongly consistent BatchGetItem.
+
+    How one request reads, say, a session with its user, or an email claim with its rate counters:
+    repositories name the items (``ItemKey``), the caller reads them together.
     """
     request_items: dict[str, dict[str, Any]] = {}
-    for model_cls, (hash_key, range_key) in wanted:
-        hash_name, range_name = _key_names(model_cls)
-        entry = request_items.setdefault(model_cls.Meta.table_name, {"ConsistentRead": True, "Keys": []})
-        entry["Keys"].append({hash_name: {"S": hash_key}, range_name: {"S": range_key}})
-    found = _get_all(raw_client(wanted[0][0]), request_items)
-    results: list[Model | None] = []
-    for model_cls, key in wanted:
-        hash_name, range_name = _key_names(model_cls)
-        raws = found[model_cls.Meta.table_name]
-        raw = next((r for r in raws if (r[hash_name]["S"], r[range_name]["S"]) == key), None)
-        results.append(model_cls.from_raw_data(raw) if raw is not None else None)
-    return results
+    for key in dict.fromkeys(wanted):
+        hash_name, range_name = _key_names(key.model)
+        entry = request_items.setdefault(key.model.Meta.table_name, {"ConsistentRead": True, "Keys": []})
+        entry["Keys"].append({hash_name: {"S": key.hash_key}, range_name: {"S": key.range_key}})
+    raws = _get_all(raw_client(wanted[0].model), request_items)
+    found: dict[tuple[str, str, str], Model] = {}
+    for key in wanted:
+        hash_name, range_name = _key_names(key.model)
+        table = key.model.Meta.table_name
+        for raw in raws[table]:
+            if (raw[hash_name]["S"], raw[range_name]["S"]) == (key.hash_key, key.range_key):
+                found[(table, key.hash_key, key.range_key)] = key.model.from_raw_data(raw)
+    return Items(found)
 
 
 def batch_write(model_cls: type[Model], puts: Sequence[Model] = (), deletes: Sequence[Model] = ()) -> None:
@@ -127,5 +150,5 @@ def batch_write(model_cls: type[Model], puts: Sequence[Model] = (), deletes: Seq
 
 
 def _key_of(item: Model) -> dict[str, Any]:
-    serialized = item.serialize()
+    serialized = item.serialize(null_check=False)  # a key-only item is enough to name what to delete
     return {name: serialized[name] for name in (item._hash_keyname, item._range_keyname) if name}

@@ -11,6 +11,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pynamodb.exceptions import TransactWriteError
@@ -121,6 +122,31 @@ def run_transaction(
             if cancelled.failed(label):
                 raise error from None
         raise
+
+
+@dataclass(frozen=True)
+class Part:
+    """Items one repository contributes to a transaction that others contribute to as well.
+
+    A request that must change several aggregates at once (count a sign-in attempt, check the password
+    it verified, open the session) makes ONE TransactWriteItems: each repository adds its items
+    (``build``) and names the error its failed conditions mean (``on_failed``, see run_transaction).
+    """
+
+    build: Callable[[Transaction], None]
+    on_failed: Mapping[str, Exception] = field(default_factory=dict)
+
+
+def write_together(*parts: Part, client_request_token: str | None = None) -> None:
+    """Commit every part in one transaction; a failed condition raises the first matching part's error
+    (parts earlier in the call win)."""
+
+    def build(tx: Transaction) -> None:
+        for part in parts:
+            part.build(tx)
+
+    on_failed = {label: error for part in parts for label, error in part.on_failed.items()}
+    run_transaction(build, client_request_token, on_failed=on_failed)
 
 
 def _commit_with_retries(build: Callable[[Transaction], Any], client_request_token: str | None) -> None:

@@ -88,6 +88,9 @@ class EmailClaimModel(KeyedModel):
     Meta = app_table_meta()
 
     user_id = UnicodeAttribute(attr_name="userId")
+    # A copy of the user's emailVerified, written in the same transactions: unsigned requests for a
+    # verification email learn from the claim alone whether one is due. Absent on older claims.
+    email_verified = BooleanAttribute(attr_name="emailVerified", null=True)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
 
     @classmethod

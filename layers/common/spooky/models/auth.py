@@ -30,6 +30,8 @@ class SessionModel(KeyedModel):
     expires_at = UTCDateTimeAttribute(attr_name="expiresAt")
     # rememberMe: false sessions last a day and are never extended, whatever cookies a client sends.
     remember = BooleanAttribute(default=True)
+    # The user's session epoch when the session opened: it lives while that is still the epoch.
+    epoch = UnicodeAttribute(null=True)
     ip_address = UnicodeAttribute(attr_name="ipAddress", null=True)
     user_agent = UnicodeAttribute(attr_name="userAgent", null=True)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
@@ -42,6 +44,25 @@ class SessionModel(KeyedModel):
         return keys.user_pk(user_id), keys.session_sk(session_id)
 
 
+class SessionEpochModel(KeyedModel):
+    """pk=USER#<userId>, sk=SESSION: the user's session epoch.
+
+    A session is alive only while its ``epoch`` equals this item's (both absent for users who never
+    revoked all their sessions). Revoking every session of a user, however many, is one write of a
+    new epoch here: the authorizer reads this item with the session and the user, in its one
+    BatchGetItem, and refuses sessions of an older epoch; their items expire by TTL.
+    """
+
+    Meta = auth_table_meta()
+
+    epoch = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute(attr_name="updatedAt")
+
+    @classmethod
+    def key(cls, user_id: str) -> tuple[str, str]:
+        return keys.user_pk(user_id), keys.SESSION_EPOCH_SK
+
+
 class VerificationModel(KeyedModel):
     """pk=VERIFICATION#<sha256(identifier)>, sk=VERIFICATION (Better Auth's verification table)."""
 
@@ -49,6 +70,8 @@ class VerificationModel(KeyedModel):
 
     id = UnicodeAttribute()
     value = UnicodeAttribute()
+    # Email verifications: the address being verified (its claim's copy of emailVerified is set too).
+    email = UnicodeAttribute(null=True)
     expires_at = UTCDateTimeAttribute(attr_name="expiresAt")
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     updated_at = UTCDateTimeAttribute(attr_name="updatedAt")

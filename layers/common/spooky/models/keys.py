@@ -9,6 +9,9 @@ PROFILE_SK = "PROFILE"
 EMAIL_SK = "EMAIL"
 POST_SK = "POST"
 SESSION_PREFIX = "SESSION#"
+# The user's session epoch (spooky.repositories.sessions): in the sessions' item collection, sorted
+# before every SESSION#<id>, so one Query beginning with it reads the epoch and every session.
+SESSION_EPOCH_SK = "SESSION"
 ACCOUNT_PREFIX = "ACCOUNT#"
 VERIFICATION_SK = "VERIFICATION"
 # Verification items' partition keys embed a token hash: the audit log treats them as secrets.

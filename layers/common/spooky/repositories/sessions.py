@@ -1,8 +1,12 @@
-"""Sessions (AuthTable): one item collection per user, pk=USER#<userId>, sk=SESSION#<sessionId>.
+"""Sessions (AuthTable): one item collection per user, pk=USER#<userId>, sk=SESSION#<sessionId>, with
+the user's session epoch (sk=SESSION) at its head.
 
-Every read that decides "is this session alive" is strongly consistent, and every listing pages to
-the end: revocation covers all of a user's sessions, however many, including one created a
-millisecond earlier (it was written before its creator got an answer). TTL removes expired items.
+A session is alive while it is unexpired, its user is live, and its ``epoch`` is the user's current
+one. Revoking every session of a user, at any count, is therefore ONE write of a new epoch (alone, or
+as a part of the transaction that changes the password or deletes the user); the dead items expire by
+TTL. Every read that decides "is this session alive" is strongly consistent: the authorizer's one
+BatchGetItem reads the session, the user and the epoch together, and list-sessions' Query reads the
+epoch with the sessions.
 """
 
 from __future__ import annotations
@@ -10,24 +14,33 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+from pynamodb.exceptions import DeleteError, UpdateError
 
 from spooky.auth.session_tokens import SessionToken
 from spooky.clock import utcnow
-from spooky.db.batch import batch_write, get_items_consistently
+from spooky.db.batch import ItemKey, Items, batch_write, read_consistently
 from spooky.db.errors import is_condition_failure
-from spooky.db.transactions import Transaction, run_transaction
-from spooky.errors import NotFound
+from spooky.db.transactions import Part, Transaction, write_together
+from spooky.errors import Conflict
+from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import UserModel
-from spooky.models.auth import SessionModel
+from spooky.models.auth import SessionEpochModel, SessionModel
 from spooky.repositories._query import query_once
-from spooky.repositories.users import credential_check, is_live, live_user_condition
+from spooky.repositories.users import live_user_in, profile_key
 from spooky.request_context import stamp, stamp_actions
 
 # Items per Query page; pages follow until the collection ends.
 PAGE_SIZE = 500
+
+
+class SessionsRevoked(Conflict):
+    """Every session of the user was revoked while this one was being opened: it would be dead."""
+
+    def __init__(self) -> None:
+        super().__init__("The user's sessions were revoked meanwhile; sign in again")
 
 
 @dataclass(frozen=True)
@@ -41,10 +54,29 @@ def _is_active(session: SessionModel, now: datetime) -> bool:
     return session.expires_at > now
 
 
+def session_key(user_id: str, session_id: str) -> ItemKey[SessionModel]:
+    return ItemKey(SessionModel, *SessionModel.key(user_id, session_id))
+
+
+def epoch_key(user_id: str) -> ItemKey[SessionEpochModel]:
+    return ItemKey(SessionEpochModel, *SessionEpochModel.key(user_id))
+
+
+def epoch_in(items: Items, user_id: str) -> str | None:
+    """The user's current session epoch, read with ``epoch_key`` (None: never revoked)."""
+    item = items.get(epoch_key(user_id))
+    return item.epoch if item else None
+
+
+def is_alive(session: SessionModel, epoch: str | None, now: datetime) -> bool:
+    return _is_active(session, now) and session.epoch == epoch
+
+
 def new_session_item(
     token: SessionToken,
     expires_at: datetime,
     *,
+    epoch: str | None = None,
     remember: bool = True,
     ip_address: str | None = None,
     user_agent: str | None = None,
@@ -56,6 +88,7 @@ def new_session_item(
         user_id=token.user_id,
         token_hash=token.hash,
         expires_at=expires_at,
+        epoch=epoch,
         remember=remember,
         ip_address=ip_address,
         user_agent=user_agent,
@@ -66,51 +99,78 @@ def new_session_item(
     return stamp(session)
 
 
-def create_session(session: SessionModel, *, password_hash: str | None = None) -> SessionModel:
-    """Store a new session (``new_session_item``) for a live user: the check and the write are one
-    transaction.
-
-    With ``password_hash`` (the hash a sign-in just verified) the session is only written while that
-    is still the user's password: a sign-in racing a password reset or change cannot outlive it.
-    """
+def opening(session: SessionModel) -> Part:
+    """A transaction part storing a new session (``new_session_item``)."""
 
     def build(tx: Transaction) -> None:
-        tx.check("user", UserModel, *UserModel.key(session.user_id), condition=live_user_condition())
-        if password_hash is not None:
-            tx.check("credential", *credential_check(session.user_id, password_hash))
         tx.put("session", session, condition=SessionModel.pk.does_not_exist())
 
-    gone = NotFound("User not found")
-    run_transaction(build, on_failed={"user": gone, "credential": gone})
-    return session
+    return Part(build)
 
 
-def get_session_with_user(token: SessionToken) -> SessionWithUser | None:
-    """The active session of ``token`` and its live user: ONE strongly consistent BatchGetItem.
+def epoch_unchanged(user_id: str, epoch: str | None) -> Part:
+    """A transaction part: the user's sessions were not revoked since ``epoch`` was read (else
+    SessionsRevoked), so a session opened with it is not born dead."""
+
+    def build(tx: Transaction) -> None:
+        key = epoch_key(user_id)
+        condition = (
+            SessionEpochModel.pk.does_not_exist() if epoch is None else SessionEpochModel.epoch == epoch
+        )
+        tx.check("epoch", SessionEpochModel, key.hash_key, key.range_key, condition=condition)
+
+    return Part(build, {"epoch": SessionsRevoked()})
+
+
+def revocation(user_id: str, *, keep_session_id: str | None = None) -> tuple[str, Part]:
+    """A transaction part revoking every session of the user (but ``keep_session_id``, moved to the
+    new epoch), and the new epoch, for a session opened in the same transaction."""
+    epoch = new_id()
+
+    def build(tx: Transaction) -> None:
+        now = utcnow()
+        item = SessionEpochModel(*SessionEpochModel.key(user_id))
+        actions = [SessionEpochModel.epoch.set(epoch), SessionEpochModel.updated_at.set(now)]
+        tx.update("epoch", item, [*actions, *stamp_actions()])
+        if keep_session_id is not None:
+            kept = SessionModel(*SessionModel.key(user_id, keep_session_id))
+            moved = [SessionModel.epoch.set(epoch), SessionModel.updated_at.set(now), *stamp_actions()]
+            tx.update("kept", kept, moved, condition=SessionModel.pk.exists())
+
+    return epoch, Part(build)
+
+
+def revoke_all(user_id: str, *, keep_session_id: str | None = None) -> None:
+    """Revoke every session of the user (but ``keep_session_id``): ONE write at any count."""
+    _, part = revocation(user_id, keep_session_id=keep_session_id)
+    write_together(part)
+
+
+def session_keys(token: SessionToken) -> list[ItemKey[Any]]:
+    """What decides whether ``token``'s session is alive: the session, its user and their epoch."""
+    user_id = token.user_id
+    return [session_key(user_id, token.session_id), profile_key(user_id), epoch_key(user_id)]
+
+
+def session_in(items: Items, token: SessionToken) -> SessionWithUser | None:
+    """The live session of ``token`` and its live user, from ``items`` read (strongly consistent)
+    with ``session_keys``.
 
     None when the session is missing, revoked, expired (before TTL removes it), presented with the
     wrong secret, or its user is deleted.
     """
-    session, user = get_items_consistently(
-        [
-            (SessionModel, SessionModel.key(token.user_id, token.session_id)),
-            (UserModel, UserModel.key(token.user_id)),
-        ]
-    )
-    if not isinstance(session, SessionModel) or not isinstance(user, UserModel):
+    session = items.get(session_key(token.user_id, token.session_id))
+    user = live_user_in(items, token.user_id)
+    if session is None or user is None or not token.matches(session.token_hash):
         return None
-    if not (token.matches(session.token_hash) and _is_active(session, utcnow()) and is_live(user)):
+    if not is_alive(session, epoch_in(items, token.user_id), utcnow()):
         return None
     return SessionWithUser(token, session, user)
 
 
-def get_session(user_id: str, session_id: str) -> SessionModel | None:
-    """One of the user's active sessions by id (strongly consistent)."""
-    try:
-        session = SessionModel.get(*SessionModel.key(user_id, session_id), consistent_read=True)
-    except DoesNotExist:
-        return None
-    return session if _is_active(session, utcnow()) else None
+def get_session_with_user(token: SessionToken) -> SessionWithUser | None:
+    """``session_in`` after reading ``session_keys``: ONE strongly consistent BatchGetItem."""
+    return session_in(read_consistently(*session_keys(token)), token)
 
 
 def extend_session(token: SessionToken, expires_at: datetime) -> SessionModel | None:
@@ -134,30 +194,37 @@ def extend_session(token: SessionToken, expires_at: datetime) -> SessionModel | 
     return session
 
 
-def _all_sessions(user_id: str) -> Iterator[SessionModel]:
-    """Every session item of the user, expired ones included, oldest first: a strongly consistent
-    Query of the user's collection, followed page by page to its end."""
+def _collection(user_id: str) -> Iterator[dict[str, Any]]:
+    """The user's epoch item then every session item (revoked and expired ones included), oldest
+    first: a strongly consistent Query of the collection, followed page by page to its end."""
     start = None
     while True:
         page = query_once(
             SessionModel,
             keys.user_pk(user_id),
-            SessionModel.sk.startswith(keys.SESSION_PREFIX),
+            SessionModel.sk.startswith(keys.SESSION_EPOCH_SK),
             limit=PAGE_SIZE,
             newest_first=False,
             exclusive_start_key=start,
             consistent_read=True,
         )
-        yield from (SessionModel.from_raw_data(raw) for raw in page.items)
+        yield from page.items
         if page.last_evaluated_key is None:
             return
         start = page.last_evaluated_key
 
 
 def list_sessions(user_id: str) -> list[SessionModel]:
-    """The user's active sessions, oldest first, all of them."""
-    now = utcnow()
-    return [session for session in _all_sessions(user_id) if _is_active(session, now)]
+    """The user's live sessions, oldest first, all of them."""
+    now, epoch, alive = utcnow(), None, []
+    for raw in _collection(user_id):
+        if raw["sk"]["S"] == keys.SESSION_EPOCH_SK:
+            epoch = SessionEpochModel.from_raw_data(raw).epoch
+            continue
+        session = SessionModel.from_raw_data(raw)
+        if is_alive(session, epoch, now):
+            alive.append(session)
+    return alive
 
 
 def delete_session(token: SessionToken) -> bool:
@@ -183,9 +250,10 @@ def _delete(session: SessionModel, token_hash: str | None) -> bool:
     return True
 
 
-def delete_sessions(user_id: str, keep_session_id: str | None = None) -> int:
-    """Revoke every session of the user (but ``keep_session_id``); returns how many were revoked."""
-    doomed = [session for session in _all_sessions(user_id) if session.id != keep_session_id]
-    if doomed:
-        batch_write(SessionModel, deletes=doomed)
-    return len(doomed)
+def delete_collection(user_id: str) -> int:
+    """Delete every session item of the user and the epoch (the retention purge); returns how many
+    session items there were."""
+    raws = list(_collection(user_id))
+    if raws:
+        batch_write(SessionModel, deletes=[SessionModel(raw["pk"]["S"], raw["sk"]["S"]) for raw in raws])
+    return sum(1 for raw in raws if raw["sk"]["S"] != keys.SESSION_EPOCH_SK)

@@ -10,10 +10,10 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from spooky.clock import utcnow
-from spooky.db.batch import batch_get, get_items_consistently
+from spooky.db.batch import ItemKey, Items, batch_get, read_consistently
 from spooky.db.errors import is_condition_failure
-from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
-from spooky.errors import AlreadyExists, NotFound
+from spooky.db.transactions import Part, Transaction, write_together
+from spooky.errors import AlreadyExists, Conflict, NotFound
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
@@ -29,6 +29,13 @@ DELETION_GRACE = timedelta(days=30)
 class EmailTaken(AlreadyExists):
     # Better Auth's code for a duplicate sign-up (422).
     code = "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"
+
+
+class _ClaimNotHeld(Conflict):
+    """The user's email claim is missing or someone else's (data older than claims)."""
+
+    def __init__(self) -> None:
+        super().__init__("The email claim is not the user's")
 
 
 def is_live(user: UserModel) -> bool:
@@ -58,14 +65,16 @@ def new_user_item(user: NewUser, now: datetime) -> UserModel:
     return stamp(item)
 
 
-def create_user(user: NewUser, password_hash: str | None, *, request_token: str | None = None) -> UserModel:
-    """Create the user, claim the email (case-insensitively unique) and store the credential, atomically.
+def creation(item: UserModel, password_hash: str | None) -> Part:
+    """Store a new user (``new_user_item``), claim their email (case-insensitively unique) and store
+    the credential: a transaction part, so sign-up opens the first session in the same request.
 
-    Raises EmailTaken when another user holds the email, even under concurrent sign-ups.
+    Fails with EmailTaken when another user holds the email, even under concurrent sign-ups.
     """
-    now = utcnow()
-    item = new_user_item(user, now)
-    claim = stamp(EmailClaimModel(*EmailClaimModel.key(user.email), user_id=item.id, created_at=now))
+    now = item.created_at
+    claim = EmailClaimModel(
+        *EmailClaimModel.key(item.email), user_id=item.id, email_verified=False, created_at=now
+    )
     account = AccountModel(
         *AccountModel.key(item.id, CREDENTIAL_PROVIDER, item.id),
         id=new_id(),
@@ -76,17 +85,38 @@ def create_user(user: NewUser, password_hash: str | None, *, request_token: str 
         created_at=now,
         updated_at=now,
     )
-    stamp(account)
 
     def build(tx: Transaction) -> None:
-        tx.put("email", claim, condition=EmailClaimModel.pk.does_not_exist())
+        tx.put("email", stamp(claim), condition=EmailClaimModel.pk.does_not_exist())
         tx.put("user", item, condition=UserModel.pk.does_not_exist())
-        tx.put("account", account, condition=AccountModel.pk.does_not_exist())
+        tx.put("account", stamp(account), condition=AccountModel.pk.does_not_exist())
 
-    run_transaction(
-        build, request_token, on_failed={"email": EmailTaken("User already exists. Use another email.")}
-    )
+    return Part(build, {"email": EmailTaken("User already exists. Use another email.")})
+
+
+def create_user(user: NewUser, password_hash: str | None, *, request_token: str | None = None) -> UserModel:
+    """Create the user with their email claim and credential, atomically (see ``creation``)."""
+    item = new_user_item(user, utcnow())
+    write_together(creation(item, password_hash), client_request_token=request_token)
     return item
+
+
+def profile_key(user_id: str) -> ItemKey[UserModel]:
+    return ItemKey(UserModel, *UserModel.key(user_id))
+
+
+def credential_key(user_id: str) -> ItemKey[AccountModel]:
+    return ItemKey(AccountModel, *AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id))
+
+
+def email_claim_key(email: str) -> ItemKey[EmailClaimModel]:
+    return ItemKey(EmailClaimModel, *EmailClaimModel.key(email))
+
+
+def live_user_in(items: Items, user_id: str) -> UserModel | None:
+    """The user read with ``profile_key``, if live."""
+    user = items.get(profile_key(user_id))
+    return user if user is not None and is_live(user) else None
 
 
 def get_user(
@@ -110,48 +140,77 @@ def get_users(user_ids: Sequence[str], attributes: Sequence[str] | None = None) 
     return {user.id: user for user in users if is_live(user)}
 
 
-def find_user_id_by_email(email: str) -> str | None:
-    """The id of the user holding ``email`` (already normalised): a strongly consistent GetItem."""
+def find_email_claim(email: str) -> EmailClaimModel | None:
+    """The claim of ``email`` (already normalised): who holds it. A strongly consistent GetItem."""
     try:
-        claim = EmailClaimModel.get(*EmailClaimModel.key(email), consistent_read=True)
+        return EmailClaimModel.get(*EmailClaimModel.key(email), consistent_read=True)
     except DoesNotExist:
         return None
-    return claim.user_id
+
+
+def find_user_id_by_email(email: str) -> str | None:
+    claim = find_email_claim(email)
+    return claim.user_id if claim else None
 
 
 def get_credential(user_id: str) -> AccountModel | None:
-    try:
-        return AccountModel.get(
-            *AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id), consistent_read=True
-        )
-    except DoesNotExist:
-        return None
+    return read_consistently(credential_key(user_id)).get(credential_key(user_id))
 
 
-def get_user_and_credential(user_id: str) -> tuple[UserModel | None, AccountModel | None]:
-    """The live user and their credential account, in one strongly consistent BatchGetItem."""
-    user, account = get_items_consistently(
-        [
-            (UserModel, UserModel.key(user_id)),
-            (AccountModel, AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id)),
+def live_check(user_id: str) -> Part:
+    """A transaction part: the user exists and is not deleted (else NotFound)."""
+
+    def build(tx: Transaction) -> None:
+        tx.check("user", UserModel, *UserModel.key(user_id), condition=live_user_condition())
+
+    return Part(build, {"user": NotFound("User not found")})
+
+
+def _password_condition(password_hash: str | None) -> Condition:
+    condition: Condition = AccountModel.pk.exists()
+    return condition if password_hash is None else condition & (AccountModel.password == password_hash)
+
+
+def credential_unchanged(user_id: str, password_hash: str) -> Part:
+    """A transaction part: the user's password is still ``password_hash`` (else NotFound): a write
+    decided on a verified password does not outlive a concurrent change of it."""
+
+    def build(tx: Transaction) -> None:
+        key = credential_key(user_id)
+        condition = _password_condition(password_hash)
+        tx.check("credential", AccountModel, key.hash_key, key.range_key, condition=condition)
+
+    return Part(build, {"credential": NotFound("User not found")})
+
+
+def password_change(user_id: str, password_hash: str, *, current_hash: str | None = None) -> Part:
+    """A transaction part setting the password; with ``current_hash``, only while that is the
+    password (else NotFound)."""
+
+    def build(tx: Transaction) -> None:
+        account = AccountModel(*AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id))
+        actions = [
+            AccountModel.password.set(password_hash),
+            AccountModel.updated_at.set(utcnow()),
+            *stamp_actions(),
         ]
-    )
-    live = user if isinstance(user, UserModel) and is_live(user) else None
-    return live, account if isinstance(account, AccountModel) else None
+        tx.update("credential", account, actions, condition=_password_condition(current_hash))
 
-
-def credential_check(user_id: str, password_hash: str) -> tuple[type[AccountModel], str, str, Condition]:
-    """A transaction condition: the user's password is still ``password_hash``."""
-    key = AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id)
-    return AccountModel, *key, AccountModel.password == password_hash
+    return Part(build, {"credential": NotFound("User not found")})
 
 
 def set_password(user_id: str, password_hash: str) -> None:
-    account = AccountModel(*AccountModel.key(user_id, CREDENTIAL_PROVIDER, user_id))
-    account.update(
-        [AccountModel.password.set(password_hash), AccountModel.updated_at.set(utcnow()), *stamp_actions()],
-        condition=AccountModel.pk.exists(),
-    )
+    write_together(password_change(user_id, password_hash))
+
+
+def claim_held(email: str, user_id: str) -> Part:
+    """A transaction part: ``email`` is still claimed by the user (not deleted or released since)."""
+
+    def build(tx: Transaction) -> None:
+        condition = EmailClaimModel.user_id == user_id
+        tx.check("email", EmailClaimModel, *EmailClaimModel.key(email), condition=condition)
+
+    return Part(build, {"email": NotFound("User not found")})
 
 
 def get_profile(user_id: str, post_limit: int = 10) -> tuple[UserModel, list[PostModel]]:
@@ -219,8 +278,38 @@ def update_user(user_id: str, changes: UserChanges) -> UserModel:
     return _update_live_user(user_id, _changes_to_actions(changes))
 
 
-def mark_email_verified(user_id: str) -> UserModel:
-    return _update_live_user(user_id, [UserModel.email_verified.set(True)])
+def unverified_check(user_id: str) -> Part:
+    """A transaction part: the user is live and their email not yet verified (else NotFound)."""
+
+    def build(tx: Transaction) -> None:
+        condition = live_user_condition() & (UserModel.email_verified == False)  # noqa: E712
+        tx.check("user", UserModel, *UserModel.key(user_id), condition=condition)
+
+    return Part(build, {"user": NotFound("User not found")})
+
+
+def _email_verification(user_id: str, email: str | None) -> Part:
+    def build(tx: Transaction) -> None:
+        now = utcnow()
+        user = UserModel(*UserModel.key(user_id))
+        actions = [UserModel.email_verified.set(True), *user_update_actions(None, now)]
+        tx.update("user", user, actions, condition=live_user_condition())
+        if email is not None:
+            claim = EmailClaimModel(*EmailClaimModel.key(email))
+            claim_actions = [EmailClaimModel.email_verified.set(True), *stamp_actions()]
+            tx.update("email", claim, claim_actions, condition=EmailClaimModel.user_id == user_id)
+
+    return Part(build, {"user": NotFound("User not found"), "email": _ClaimNotHeld()})
+
+
+def mark_email_verified(user_id: str, email: str | None) -> None:
+    """Mark the user's email verified, and the copy on the claim of ``email`` (one transaction);
+    NotFound when the user is gone."""
+    try:
+        write_together(_email_verification(user_id, email))
+    except _ClaimNotHeld:
+        # A user without a claim of their own (data older than claims): the user alone.
+        write_together(_email_verification(user_id, None))
 
 
 def _soft_delete_actions(now: datetime) -> list[Action]:
@@ -236,9 +325,7 @@ def _soft_delete_actions(now: datetime) -> list[Action]:
     ]
 
 
-def _soft_delete(user_id: str, email: str, now: datetime, *, release_email: bool) -> bool:
-    """One transaction; False (nothing written) when the email's claim is missing or not the user's."""
-
+def _soft_deletion(user_id: str, email: str, now: datetime, *, release_email: bool) -> Part:
     def build(tx: Transaction) -> None:
         profile = UserModel(*UserModel.key(user_id))
         # The claim released is the one of the email read: no email change can slip in between.
@@ -248,28 +335,30 @@ def _soft_delete(user_id: str, email: str, now: datetime, *, release_email: bool
             claim = EmailClaimModel(*EmailClaimModel.key(email))
             tx.delete("email", claim, condition=EmailClaimModel.user_id == user_id)
 
-    try:
-        run_transaction(build, on_failed={"user": NotFound("User not found")})
-    except TransactionCancelled as cancelled:
-        if release_email and cancelled.failed("email"):
-            return False
-        raise
-    return True
+    return Part(build, {"user": NotFound("User not found"), "email": _ClaimNotHeld()})
 
 
-def soft_delete_user(user_id: str) -> datetime:
-    """Hide the user from every read path and release their email now; TTL purges the profile later.
+def soft_delete(user: UserModel, *also: Part) -> datetime:
+    """Hide the user from every read path and release their email now, in one transaction with
+    ``also`` (parts earlier in the list win on failure); TTL purges the profile later.
 
     Returns the deletion time. The email claim is deleted in the same transaction, so from then on
     the address answers like one never used: sign-in fails as for any unknown email, and sign-up
     creates a new, independent account (the old one can then no longer be restored under it).
-    Raises NotFound when the user is missing or already deleted.
+    Raises NotFound when the user is missing, already deleted, or no longer has ``user.email``.
     """
-    user = get_user(user_id, ["email"], consistent=True)
+    now = utcnow()
+    try:
+        write_together(*also, _soft_deletion(user.id, user.email, now, release_email=True))
+    except _ClaimNotHeld:
+        # A user without a claim of their own (data older than claims) is deleted all the same.
+        write_together(*also, _soft_deletion(user.id, user.email, now, release_email=False))
+    return now
+
+
+def soft_delete_user(user_id: str) -> datetime:
+    """``soft_delete`` by id (reads the user first)."""
+    user = get_user(user_id, ["email", "id"], consistent=True)
     if user is None:
         raise NotFound("User not found")
-    now = utcnow()
-    # A user without a claim of their own (data older than claims) is deleted all the same.
-    if not _soft_delete(user_id, user.email, now, release_email=True):
-        _soft_delete(user_id, user.email, now, release_email=False)
-    return now
+    return soft_delete(user)

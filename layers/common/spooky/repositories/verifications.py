@@ -9,27 +9,44 @@ from pynamodb.exceptions import DeleteError
 
 from spooky.clock import utcnow
 from spooky.db.errors import is_condition_failure
+from spooky.db.transactions import Part, Transaction
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.auth import VerificationModel
 
 
-def create_verification(identifier: str, value: str, expires_at: datetime) -> None:
+def _new_item(identifier: str, value: str, expires_at: datetime, email: str | None) -> VerificationModel:
     now = utcnow()
-    VerificationModel(
+    return VerificationModel(
         keys.verification_pk(identifier),
         keys.VERIFICATION_SK,
         id=new_id(),
         value=value,
+        email=email,
         expires_at=expires_at,
         created_at=now,
         updated_at=now,
         ttl=expires_at,
-    ).save()
+    )
 
 
-def consume_verification(identifier: str) -> str | None:
-    """The value of an unexpired verification, deleted as it is read: each token works once.
+def creation(identifier: str, value: str, expires_at: datetime, *, email: str | None = None) -> Part:
+    """A transaction part storing a verification (written with the rate counters that allow it)."""
+
+    def build(tx: Transaction) -> None:
+        tx.put("verification", _new_item(identifier, value, expires_at, email))
+
+    return Part(build)
+
+
+def create_verification(
+    identifier: str, value: str, expires_at: datetime, *, email: str | None = None
+) -> None:
+    _new_item(identifier, value, expires_at, email).save()
+
+
+def consume_verification(identifier: str) -> VerificationModel | None:
+    """An unexpired verification, deleted as it is read: each token works once.
 
     One conditional DeleteItem that returns the deleted item: two concurrent uses of one token
     succeed at most once, and an expired one is refused (TTL removes it later).
@@ -47,4 +64,4 @@ def consume_verification(identifier: str) -> str | None:
         if is_condition_failure(error):
             return None
         raise
-    return VerificationModel.from_raw_data(response["Attributes"]).value
+    return VerificationModel.from_raw_data(response["Attributes"])

@@ -20,7 +20,7 @@ from spooky.db.errors import is_condition_failure
 from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel
 from spooky.repositories._query import RawItem, query_once
-from spooky.repositories.sessions import delete_sessions
+from spooky.repositories.sessions import delete_collection
 
 PAGE_SIZE = 100
 
@@ -154,7 +154,7 @@ def purge_user_data(user_id: str, email: str | None) -> PurgeReport:
     return PurgeReport(
         user_id=user_id,
         # Every page of the user's sessions, read strongly consistent (spooky.repositories.sessions).
-        sessions=delete_sessions(user_id),
+        sessions=delete_collection(user_id),
         posts=_purge_posts(user_id),
         accounts=_purge_accounts(user_id),
         email_released=_release_email(user_id, email),

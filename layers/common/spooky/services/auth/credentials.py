@@ -7,20 +7,24 @@ exists (spooky.auth.passwords), and sign-up hashes before it learns whether the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from spooky.auth import errors
 from spooky.auth.origin import check_callback_url
 from spooky.auth.passwords import check_password_rules, hash_password, verify_password
 from spooky.clock import utcnow
+from spooky.db.batch import read_consistently
+from spooky.db.transactions import write_together
+from spooky.email import deliver
 from spooky.errors import BadRequest, NotFound
-from spooky.models.app import AccountModel
+from spooky.models.app import AccountModel, UserModel
 from spooky.repositories import sessions as session_repository
 from spooky.repositories import users as user_repository
 from spooky.schemas.auth import SignInOut, SignUpBody, TokenAndUser
 from spooky.schemas.common import normalize_email
 from spooky.schemas.users import UserOut
 from spooky.services.auth import emails, rate_limits
-from spooky.services.auth.sessions import FRESH_AGE, Client, StartedSession, start_session
+from spooky.services.auth.sessions import FRESH_AGE, Client, StartedSession, new_session
 from spooky.services.mapping import to_user_out
 from spooky.settings import get_settings
 
@@ -46,43 +50,76 @@ class PasswordChanged:
 
 
 def sign_up(body: SignUpBody, *, client: Client, api_base_url: str) -> SignedIn:
-    """Create the user with a credential account, sign them in and email a verification link.
+    """Create the user with a credential account, sign them in and email a verification link: the
+    user, email claim, account, session and verification token are ONE transaction.
 
     A taken email is Better Auth's 422 USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL (the uniqueness claim and
     the user are one transaction, so concurrent sign-ups with one email cannot both win).
     """
     check_password_rules(body.password)
     check_callback_url(body.callback_url, get_settings().trusted_origin_list)
-    user = user_repository.create_user(body, hash_password(body.password))
-    session = start_session(user.id, remember=body.remember_me is not False, client=client)
-    emails.send_verification(user, body.callback_url, api_base_url)
+    password_hash = hash_password(body.password)
+    user = user_repository.new_user_item(body, utcnow())
+    session = new_session(user.id, remember=body.remember_me is not False, client=client)
+    email = emails.verification(user.id, user.email, body.callback_url, api_base_url)
+    write_together(
+        user_repository.creation(user, password_hash),
+        session_repository.opening(session.session),
+        email.part,
+    )
+    deliver(email.message)
     return SignedIn(TokenAndUser(token=session.token, user=to_user_out(user)), session)
+
+
+def _counted_failure(attempt: rate_limits.Attempt, error: Exception) -> NoReturn:
+    """A wrong password is an attempt too: count it (a refusal at the limit answers 429 instead)."""
+    rate_limits.commit(attempt)
+    raise error
 
 
 def sign_in(
     email: str, password: str, *, remember: bool, client: Client, callback_url: str | None = None
 ) -> SignedIn:
-    """Check the password and open a session; one answer (401) for every kind of wrong credential."""
+    """Check the password and open a session; one answer (401) for every kind of wrong credential.
+
+    Three requests: the email's claim with the rate counters, then the user, credential and session
+    epoch, then one transaction that counts the attempt and (when the password was right) opens the
+    session while the user is live, the password unchanged and the sessions not revoked.
+    """
     try:
         normalized = normalize_email(email)
     except ValueError:
         raise errors.invalid_email() from None
     check_callback_url(callback_url, get_settings().trusted_origin_list)
-    rate_limits.check_sign_in(normalized, client.ip_address)
-    user_id = user_repository.find_user_id_by_email(normalized)
-    user, account = user_repository.get_user_and_credential(user_id) if user_id else (None, None)
+    attempt = rate_limits.sign_in(normalized, client.ip_address)
+    claim_key = user_repository.email_claim_key(normalized)
+    first = read_consistently(claim_key, *attempt.keys())
+    attempt.refuse_if_at_limit(first)
+    claim = first.get(claim_key)
+    account = found = None
+    if claim is not None:
+        found = _credentials_of(claim.user_id)
+        account = found.account
     # Verified whether or not the account exists: the same work (and time) for every wrong credential.
     check = verify_password(account.password if account else None, password)
-    if user is None or not check.valid:
-        raise errors.invalid_email_or_password()
-    account_hash = account.password if account else None
-    if check.needs_rehash:
-        # Imported scrypt hashes (and weaker argon2 parameters) become argon2id at the first sign-in.
-        account_hash = hash_password(password)
-        user_repository.set_password(user.id, account_hash)
+    if found is None or found.user is None or account is None or not account.password or not check.valid:
+        _counted_failure(attempt, errors.invalid_email_or_password())
+    user = found.user
+    # Imported scrypt hashes (and weaker argon2 parameters) become argon2id at the first sign-in.
+    password_part = (
+        user_repository.password_change(user.id, hash_password(password), current_hash=account.password)
+        if check.needs_rehash
+        else user_repository.credential_unchanged(user.id, account.password)
+    )
+    session = new_session(user.id, remember=remember, client=client, epoch=found.epoch)
     try:
-        # Only while the verified password is still current: a reset racing this sign-in wins.
-        session = start_session(user.id, remember=remember, client=client, password_hash=account_hash)
+        rate_limits.commit(
+            attempt,
+            user_repository.live_check(user.id),
+            password_part,  # a reset racing this sign-in wins
+            session_repository.epoch_unchanged(user.id, found.epoch),
+            session_repository.opening(session.session),
+        )
     except NotFound:  # deleted, or the password changed, between the read and the session write
         raise errors.invalid_email_or_password() from None
     answer = SignInOut(
@@ -91,11 +128,34 @@ def sign_in(
     return SignedIn(answer, session)
 
 
-def _check_current_password(account: AccountModel | None, password: str) -> None:
+@dataclass(frozen=True)
+class _Credentials:
+    user: UserModel | None
+    account: AccountModel | None
+    epoch: str | None
+
+
+def _credentials_of(user_id: str) -> _Credentials:
+    """The user, their credential account and session epoch: one strongly consistent BatchGetItem."""
+    items = read_consistently(
+        user_repository.profile_key(user_id),
+        user_repository.credential_key(user_id),
+        session_repository.epoch_key(user_id),
+    )
+    return _Credentials(
+        user_repository.live_user_in(items, user_id),
+        items.get(user_repository.credential_key(user_id)),
+        session_repository.epoch_in(items, user_id),
+    )
+
+
+def _check_current_password(attempt: rate_limits.Attempt, account: AccountModel | None, password: str) -> str:
+    """The verified current password hash; a failure is counted."""
     if account is None or not account.password:
-        raise errors.credential_account_not_found()
+        _counted_failure(attempt, errors.credential_account_not_found())
     if not verify_password(account.password, password).valid:
-        raise errors.invalid_password()
+        _counted_failure(attempt, errors.invalid_password())
+    return account.password
 
 
 def change_password(
@@ -107,38 +167,59 @@ def change_password(
     remember: bool,
     client: Client,
 ) -> PasswordChanged:
-    """Replace the password after checking the current one.
+    """Replace the password after checking the current one: two requests (the user, credential and
+    rate counters in one read; then one transaction).
 
     With revokeOtherSessions every session (the current one included) is revoked and a new one is
-    returned, as Better Auth does.
+    returned, as Better Auth does: a new session epoch and the new session, in the same transaction.
     """
     check_password_rules(new_password)
-    rate_limits.check_password(user_id, client.ip_address)
-    new_hash = hash_password(new_password)
-    user, account = user_repository.get_user_and_credential(user_id)
+    attempt = rate_limits.password_check(user_id, client.ip_address)
+    items = read_consistently(
+        user_repository.profile_key(user_id), user_repository.credential_key(user_id), *attempt.keys()
+    )
+    attempt.refuse_if_at_limit(items)
+    user = user_repository.live_user_in(items, user_id)
     if user is None:
         raise errors.unauthorized()
-    _check_current_password(account, current_password)
-    user_repository.set_password(user_id, new_hash)
+    current_hash = _check_current_password(
+        attempt, items.get(user_repository.credential_key(user_id)), current_password
+    )
+    parts = [
+        user_repository.live_check(user_id),
+        user_repository.password_change(user_id, hash_password(new_password), current_hash=current_hash),
+    ]
     started = None
     if revoke_other_sessions:
-        session_repository.delete_sessions(user_id)
-        started = start_session(user_id, remember=remember, client=client, password_hash=new_hash)
+        epoch, revocation = session_repository.revocation(user_id)
+        started = new_session(user_id, remember=remember, client=client, epoch=epoch)
+        parts += [revocation, session_repository.opening(started.session)]
+    try:
+        rate_limits.commit(attempt, *parts)
+    except NotFound:  # the password changed (or the user went) since it was verified
+        raise errors.invalid_password() from None
     return PasswordChanged(
         TokenAndUser(token=started.token if started else None, user=to_user_out(user)), started
     )
 
 
 def reset_password(token: str | None, new_password: str, *, ip_address: str | None = None) -> None:
-    """Set a new password with a reset token; every session of the user is revoked."""
-    rate_limits.check_reset_password(ip_address)
+    """Set a new password with a reset token and revoke every session of the user: two requests.
+
+    The token is spent first (one conditional DeleteItem): an invalid one costs no hashing. Then one
+    transaction counts the reset for the address, sets the password and writes a new session epoch.
+    """
     if not token:
         raise errors.invalid_token()
     check_password_rules(new_password)
     user_id = emails.consume_reset_token(token)
-    user_repository.set_password(user_id, hash_password(new_password))
+    _, revocation = session_repository.revocation(user_id)
     # Whoever knew the old password (or holds an old session) is signed out everywhere.
-    session_repository.delete_sessions(user_id)
+    rate_limits.commit(
+        rate_limits.reset_password(ip_address),
+        user_repository.password_change(user_id, hash_password(new_password)),
+        revocation,
+    )
 
 
 def delete_user(
@@ -150,7 +231,8 @@ def delete_user(
     callback_url: str | None = None,
     ip_address: str | None = None,
 ) -> None:
-    """Soft-delete the signed-in user and revoke all their sessions.
+    """Soft-delete the signed-in user and revoke all their sessions: two requests (one read, then the
+    soft delete, the email's release and a new session epoch in one transaction).
 
     A given password must be right; users with a password must give it (USER_ALREADY_HAS_PASSWORD);
     users without one need a session opened within the last day (SESSION_EXPIRED). Deletion links
@@ -159,20 +241,35 @@ def delete_user(
     check_callback_url(callback_url, get_settings().trusted_origin_list)
     if token:
         raise errors.invalid_token()
-    account = user_repository.get_credential(user_id)
-    if password is not None:
-        rate_limits.check_password(user_id, ip_address)
-        _check_current_password(account, password)
-    elif account is not None and account.password:
+    attempt = rate_limits.password_check(user_id, ip_address) if password is not None else None
+    session_key = session_repository.session_key(user_id, session_id)
+    items = read_consistently(
+        user_repository.profile_key(user_id),
+        user_repository.credential_key(user_id),
+        session_key,
+        session_repository.epoch_key(user_id),
+        *(attempt.keys() if attempt else []),
+    )
+    user = user_repository.live_user_in(items, user_id)
+    if user is None:
+        raise errors.unauthorized()
+    account = items.get(user_repository.credential_key(user_id))
+    _, revocation = session_repository.revocation(user_id)
+    if attempt is not None and password is not None:
+        attempt.refuse_if_at_limit(items)
+        verified = _check_current_password(attempt, account, password)
+        checks = [attempt.counted(), user_repository.credential_unchanged(user_id, verified)]
+        user_repository.soft_delete(user, *checks, revocation)
+        return
+    if account is not None and account.password:
         raise BadRequest(
             "User already has a password. Provide that to delete the account.",
             code="USER_ALREADY_HAS_PASSWORD",
         )
-    else:
-        session = session_repository.get_session(user_id, session_id)
-        if session is None:
-            raise errors.unauthorized()
-        if utcnow() - session.created_at >= FRESH_AGE:
-            raise errors.session_expired()
-    user_repository.soft_delete_user(user_id)
-    session_repository.delete_sessions(user_id)
+    session = items.get(session_key)
+    epoch = session_repository.epoch_in(items, user_id)
+    if session is None or not session_repository.is_alive(session, epoch, utcnow()):
+        raise errors.unauthorized()
+    if utcnow() - session.created_at >= FRESH_AGE:
+        raise errors.session_expired()
+    user_repository.soft_delete(user, revocation)

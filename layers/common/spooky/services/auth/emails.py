@@ -7,6 +7,7 @@ endpoints answer the same, no faster, for unknown and known emails: nothing reve
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 
@@ -14,10 +15,10 @@ from spooky.auth import errors
 from spooky.auth.origin import absolute_url, check_callback_url, check_redirect_url, with_query
 from spooky.auth.timing import ACCOUNT_BLIND_SECONDS, no_faster_than
 from spooky.clock import utcnow
+from spooky.db.transactions import Part
 from spooky.email import EmailMessage, deliver
 from spooky.errors import BadRequest, NotFound, Unauthorized
 from spooky.ids import new_token
-from spooky.models.app import UserModel
 from spooky.repositories import users as user_repository
 from spooky.repositories import verifications
 from spooky.services.auth import rate_limits, sessions
@@ -40,18 +41,22 @@ class EmailVerificationFailed(Unauthorized):
         self.reason = reason
 
 
-def _message(user: UserModel, tag: str, subject: str, intro: str, action: str, link: str) -> EmailMessage:
-    text = f"Hi {user.name},\n\n{intro}\n\n{action}: {link}\n\nThe link works once, within one hour.\n"
+@dataclass(frozen=True)
+class Outgoing:
+    """An email that may go out once ``part`` (its one-time token) is written."""
+
+    part: Part
+    message: EmailMessage
+
+
+def _message(to: str, tag: str, subject: str, intro: str, action: str, link: str) -> EmailMessage:
+    # No name: the unsigned requests know the recipient only by their email claim (one read fewer).
+    text = f"Hello,\n\n{intro}\n\n{action}: {link}\n\nThe link works once, within one hour.\n"
     html = (
-        f"<p>Hi {escape(user.name)},</p><p>{escape(intro)}</p>"
+        f"<p>Hello,</p><p>{escape(intro)}</p>"
         f'<p><a href="{escape(link)}">{escape(action)}</a></p><p>The link works once, within one hour.</p>'
     )
-    return EmailMessage(to=user.email, subject=subject, text=text, html=html, tag=tag, link=link)
-
-
-def _live_user_by_email(email: str) -> UserModel | None:
-    user_id = user_repository.find_user_id_by_email(email)
-    return user_repository.get_user(user_id, consistent=True) if user_id else None
+    return EmailMessage(to=to, subject=subject, text=text, html=html, tag=tag, link=link)
 
 
 def _front_end(url: str) -> str:
@@ -59,16 +64,36 @@ def _front_end(url: str) -> str:
     return absolute_url(url, get_settings().public_base_url)
 
 
-def send_verification(user: UserModel, callback_url: str | None, api_base_url: str) -> bool:
-    """Email ``user`` a one-time link to GET /api/auth/verify-email (which then redirects to callbackURL).
+def verification(user_id: str, email: str, callback_url: str | None, api_base_url: str) -> Outgoing:
+    """A one-time link to GET /api/auth/verify-email (which then redirects to callbackURL).
 
     ``api_base_url`` is this API's own URL: the link must reach verify-email, as Better Auth's does.
     """
     token = new_token()
-    verifications.create_verification(f"{VERIFY_EMAIL}:{token}", user.id, utcnow() + VERIFICATION_LIFETIME)
+    expires = utcnow() + VERIFICATION_LIFETIME
+    part = verifications.creation(f"{VERIFY_EMAIL}:{token}", user_id, expires, email=email)
     link = with_query(f"{api_base_url}/api/auth/verify-email", token=token, callbackURL=callback_url or "/")
     intro = "Please confirm your email address."
-    return deliver(_message(user, VERIFY_EMAIL, "Verify your email address", intro, "Verify email", link))
+    return Outgoing(
+        part, _message(email, VERIFY_EMAIL, "Verify your email address", intro, "Verify email", link)
+    )
+
+
+def _send_counted(attempt: rate_limits.Attempt, outgoing: Outgoing | None, *checks: Part) -> None:
+    """Count ``attempt`` and write the email's token in one transaction, then send it.
+
+    When a check fails (the account changed since it was read), only the attempt is counted and
+    nothing is sent: the caller's answer is the same either way.
+    """
+    if outgoing is None:
+        rate_limits.commit(attempt)
+        return
+    try:
+        rate_limits.commit(attempt, *checks, outgoing.part)
+    except NotFound:
+        rate_limits.commit(attempt)
+        return
+    deliver(outgoing.message)
 
 
 def request_verification_email(
@@ -81,32 +106,39 @@ def request_verification_email(
     """send-verification-email: signed in, for one's own unverified email; else for any email, blindly.
 
     Limited per recipient and per source address whoever asks: nobody can flood an inbox through it.
+    Two requests: the caller's session (if any) and the email's claim in one BatchGetItem, then the
+    counters and the token in one transaction.
     """
     check_callback_url(callback_url, get_settings().trusted_origin_list)
-    rate_limits.check_verification_email(email, ip_address)
-    signed_in_user = sessions.signed_in_user(session_token)
-    if signed_in_user is not None:
-        if signed_in_user.email_verified:
+    attempt = rate_limits.verification_email(email, ip_address)
+    claim_key = user_repository.email_claim_key(email)
+    found = sessions.authenticate_with(session_token, also=[claim_key])
+    if found.signed_in is not None:
+        user = found.signed_in.user
+        if user.email_verified:
             raise BadRequest("Email is already verified", code="EMAIL_ALREADY_VERIFIED")
-        if signed_in_user.email != email:
+        if user.email != email:
             raise BadRequest(
                 "You can only send a verification email to your own email", code="EMAIL_MISMATCH"
             )
-        send_verification(signed_in_user, callback_url, api_base_url)
+        _send_counted(attempt, verification(user.id, email, callback_url, api_base_url))
         return
     with no_faster_than(ACCOUNT_BLIND_SECONDS):
-        user = _live_user_by_email(email)
-        if user is not None and not user.email_verified:
-            send_verification(user, callback_url, api_base_url)
+        claim = found.items.get(claim_key)
+        if claim is None or claim.email_verified:
+            _send_counted(attempt, None)
+            return
+        outgoing = verification(claim.user_id, email, callback_url, api_base_url)
+        _send_counted(attempt, outgoing, user_repository.unverified_check(claim.user_id))
 
 
 def verify_email(token: str) -> None:
     """Mark the link's user verified; each link works once."""
-    user_id = verifications.consume_verification(f"{VERIFY_EMAIL}:{token}")
-    if user_id is None:
+    spent = verifications.consume_verification(f"{VERIFY_EMAIL}:{token}")
+    if spent is None:
         raise EmailVerificationFailed("invalid_token")
     try:
-        user_repository.mark_email_verified(user_id)
+        user_repository.mark_email_verified(spent.value, spent.email)
     except NotFound:
         raise EmailVerificationFailed("user_not_found") from None
 
@@ -125,32 +157,33 @@ def request_password_reset(email: str, redirect_to: str | None, *, ip_address: s
     """Email a reset link if the email has an account; the caller learns nothing either way.
 
     Better Auth's link passes through GET /api/auth/reset-password/<token>, which only redirects to
-    ``redirectTo?token=<token>``; this API puts that final URL in the email directly.
+    ``redirectTo?token=<token>``; this API puts that final URL in the email directly. Two requests: the
+    email's claim, then the counters and the token in one transaction.
     """
     check_redirect_url(redirect_to, get_settings().trusted_origin_list)
-    rate_limits.check_reset_email(email, ip_address)
+    attempt = rate_limits.reset_email(email, ip_address)
     with no_faster_than(ACCOUNT_BLIND_SECONDS):
-        user = _live_user_by_email(email)
-        if user is None:
+        claim = user_repository.find_email_claim(email)
+        if claim is None:
+            _send_counted(attempt, None)
             return
         token = new_token()
-        verifications.create_verification(f"{RESET_PASSWORD}:{token}", user.id, utcnow() + RESET_LIFETIME)
+        part = verifications.creation(f"{RESET_PASSWORD}:{token}", claim.user_id, utcnow() + RESET_LIFETIME)
         link = with_query(_front_end(redirect_to or DEFAULT_RESET_PAGE), token=token)
-        deliver(
-            _message(
-                user,
-                RESET_PASSWORD,
-                "Reset your password",
-                "Someone (hopefully you) asked to reset your password.",
-                "Choose a new password",
-                link,
-            )
+        message = _message(
+            email,
+            RESET_PASSWORD,
+            "Reset your password",
+            "Someone (hopefully you) asked to reset your password.",
+            "Choose a new password",
+            link,
         )
+        _send_counted(attempt, Outgoing(part, message), user_repository.claim_held(email, claim.user_id))
 
 
 def consume_reset_token(token: str) -> str:
     """The user id a reset token was issued for; the token is spent."""
-    user_id = verifications.consume_verification(f"{RESET_PASSWORD}:{token}")
-    if user_id is None:
+    spent = verifications.consume_verification(f"{RESET_PASSWORD}:{token}")
+    if spent is None:
         raise errors.invalid_token()
-    return user_id
+    return spent.value

@@ -2,17 +2,21 @@
 
 Guessing is limited per (account, source IP) and per source IP, never per account alone: an
 account-wide lock is exactly what lets a stranger lock an owner out, so a guesser on one address is
-stopped while the owner, from theirs, is not. Limits are checked before any password is verified or
-email sent, so a blocked caller costs one conditional write and learns nothing; every attempt counts
-(not only failures), which keeps it to that one write.
+stopped while the owner, from theirs, is not. Every attempt counts (not only failures), in the same
+transaction as the write the attempt makes: a refused attempt writes nothing at all. Before costly
+work (a password verification) the counters are read with the other items the request reads, so a
+blocked caller costs no argon2 and learns nothing; emails are sent only after the counting committed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from spooky.clock import utcnow
+from spooky.db.batch import ItemKey, Items
+from spooky.db.transactions import Part, TransactionCancelled, write_together
 from spooky.errors import Conflict, TooManyRequests
 from spooky.repositories import rate_limits
 from spooky.repositories.rate_limits import Counter
@@ -41,17 +45,45 @@ VERIFICATION_EMAIL_PER_IP = Limit("verification-email:ip", 30, HOUR)
 RESET_PASSWORD_PER_IP = Limit("reset-password:ip", 30, FIFTEEN_MINUTES)
 
 
-def _enforce(*counters: Counter) -> None:
-    now = utcnow()
+@dataclass(frozen=True)
+class Attempt:
+    """The counters one attempt moves, at the time it is made."""
+
+    counters: tuple[Counter, ...]
+    now: datetime
+
+    def keys(self) -> list[ItemKey[Any]]:
+        """The counter items, to read along with whatever else the request reads first."""
+        return [counter.key(self.now) for counter in self.counters]
+
+    def refuse_if_at_limit(self, items: Items) -> None:
+        refused = rate_limits.first_at_limit(self.counters, items, self.now)
+        if refused is not None:
+            raise self.refusal(refused)
+
+    def counted(self) -> Part:
+        """The transaction part that counts this attempt (and refuses it at a limit)."""
+        return rate_limits.counting(self.counters, self.now, self.refusal)
+
+    def refusal(self, counter: Counter) -> TooManyRequests:
+        elapsed = int(self.now.timestamp()) - rate_limits.window_start(self.now, counter.window)
+        retry_after = max(1, int(counter.window.total_seconds()) - elapsed)
+        return TooManyRequests("Too many requests. Please try again later.", retry_after)
+
+
+def commit(attempt: Attempt, *parts: Part) -> None:
+    """Count ``attempt`` and write ``parts`` in one transaction (just the counting without parts)."""
     try:
-        refused = rate_limits.count_attempt(counters, now)
+        write_together(attempt.counted(), *parts)
+    except TransactionCancelled:
+        raise  # a failed condition: the parts' own errors (a limit, a changed password, ...)
     except Conflict:
-        # Persistent write conflicts on a counter mean a burst of concurrent attempts: refuse them too.
-        refused = counters[0]
-    if refused is not None:
-        elapsed = int(now.timestamp()) - rate_limits.window_start(now, refused.window)
-        retry_after = max(1, int(refused.window.total_seconds()) - elapsed)
-        raise TooManyRequests("Too many requests. Please try again later.", retry_after)
+        # Conflicts that persist through the retries mean a burst of concurrent attempts: refuse it.
+        raise attempt.refusal(attempt.counters[0]) from None
+
+
+def _attempt(*counters: Counter) -> Attempt:
+    return Attempt(counters, utcnow())
 
 
 def _address(ip_address: str | None) -> str:
@@ -59,24 +91,26 @@ def _address(ip_address: str | None) -> str:
     return ip_address or "unknown"
 
 
-def check_sign_in(email: str, ip_address: str | None) -> None:
+def sign_in(email: str, ip_address: str | None) -> Attempt:
     ip = _address(ip_address)
-    _enforce(SIGN_IN_PER_ACCOUNT_AND_IP.of(email, ip), PASSWORD_GUESSES_PER_IP.of(ip))
+    return _attempt(SIGN_IN_PER_ACCOUNT_AND_IP.of(email, ip), PASSWORD_GUESSES_PER_IP.of(ip))
 
 
-def check_password(user_id: str, ip_address: str | None) -> None:
+def password_check(user_id: str, ip_address: str | None) -> Attempt:
     """change-password and delete-user: a stolen session must not become an unlimited password oracle."""
     ip = _address(ip_address)
-    _enforce(PASSWORD_CHECK_PER_USER_AND_IP.of(user_id, ip), PASSWORD_GUESSES_PER_IP.of(ip))
+    return _attempt(PASSWORD_CHECK_PER_USER_AND_IP.of(user_id, ip), PASSWORD_GUESSES_PER_IP.of(ip))
 
 
-def check_reset_email(email: str, ip_address: str | None) -> None:
-    _enforce(RESET_EMAIL_PER_ACCOUNT.of(email), RESET_EMAIL_PER_IP.of(_address(ip_address)))
+def reset_email(email: str, ip_address: str | None) -> Attempt:
+    return _attempt(RESET_EMAIL_PER_ACCOUNT.of(email), RESET_EMAIL_PER_IP.of(_address(ip_address)))
 
 
-def check_verification_email(email: str, ip_address: str | None) -> None:
-    _enforce(VERIFICATION_EMAIL_PER_ADDRESS.of(email), VERIFICATION_EMAIL_PER_IP.of(_address(ip_address)))
+def verification_email(email: str, ip_address: str | None) -> Attempt:
+    return _attempt(
+        VERIFICATION_EMAIL_PER_ADDRESS.of(email), VERIFICATION_EMAIL_PER_IP.of(_address(ip_address))
+    )
 
 
-def check_reset_password(ip_address: str | None) -> None:
-    _enforce(RESET_PASSWORD_PER_IP.of(_address(ip_address)))
+def reset_password(ip_address: str | None) -> Attempt:
+    return _attempt(RESET_PASSWORD_PER_IP.of(_address(ip_address)))

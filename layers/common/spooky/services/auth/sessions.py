@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from spooky.auth import errors
 from spooky.auth.session_tokens import new_session_token, parse_session_token
 from spooky.clock import utcnow
+from spooky.db.batch import ItemKey, Items, read_consistently
 from spooky.ids import is_ulid
 from spooky.models.app import UserModel
 from spooky.models.auth import SessionModel
@@ -56,23 +59,41 @@ class CurrentSession:
         return max(0, int((self.session.expires_at - utcnow()).total_seconds()))
 
 
-def start_session(
-    user_id: str, *, remember: bool = True, client: Client | None = None, password_hash: str | None = None
+def new_session(
+    user_id: str, *, remember: bool = True, client: Client | None = None, epoch: str | None = None
 ) -> StartedSession:
-    """A new session for a live user (NotFound if the user is gone, or its password is no longer
-    ``password_hash`` when one is given)."""
+    """A session to open in ``epoch`` (the user's current one, or the one a revocation writes); it is
+    stored by the transaction ``session_repository.opening(started.session)`` is part of."""
     client = client or Client()
     token = new_session_token(user_id)
     lifetime = SESSION_LIFETIME if remember else SHORT_SESSION_LIFETIME
     item = session_repository.new_session_item(
         token,
         utcnow() + lifetime,
+        epoch=epoch,
         remember=remember,
         ip_address=client.ip_address,
         user_agent=client.user_agent,
     )
-    session = session_repository.create_session(item, password_hash=password_hash)
-    return StartedSession(token=token.value, session=session, remember=remember)
+    return StartedSession(token=token.value, session=item, remember=remember)
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    """``signed_in``: the live session presented, if any; ``items``: what was read along with it."""
+
+    signed_in: SessionWithUser | None
+    items: Items
+
+
+def authenticate_with(token: str | None, also: Sequence[ItemKey[Any]] = ()) -> Authenticated:
+    """``authenticate``, reading ``also`` in the same BatchGetItem (a public endpoint that needs the
+    caller's session and something else makes one read)."""
+    parsed = parse_session_token(token) if token else None
+    wanted = [*(session_repository.session_keys(parsed) if parsed else []), *also]
+    items = read_consistently(*wanted) if wanted else Items({})
+    found = session_repository.session_in(items, parsed) if parsed else None
+    return Authenticated(found, items)
 
 
 def authenticate(token: str | None) -> SessionWithUser | None:
@@ -80,11 +101,10 @@ def authenticate(token: str | None) -> SessionWithUser | None:
     user deleted).
 
     The one check every path uses: the Lambda authorizer and the public endpoints that read the
-    session themselves. One strongly consistent BatchGetItem reads the session and the user, so a
-    revoked session or a deleted user is refused on the very next request.
+    session themselves. One strongly consistent BatchGetItem reads the session, the user and the
+    user's session epoch, so a revoked session or a deleted user is refused on the very next request.
     """
-    parsed = parse_session_token(token) if token else None
-    return session_repository.get_session_with_user(parsed) if parsed else None
+    return authenticate_with(token).signed_in
 
 
 def _due_for_refresh(session: SessionModel) -> bool:
@@ -166,8 +186,11 @@ def revoke_session(user_id: str, token_or_id: str) -> None:
 
 
 def revoke_sessions(user_id: str) -> None:
-    session_repository.delete_sessions(user_id)
+    """Every session of the user, at any count: one write of a new session epoch."""
+    session_repository.revoke_all(user_id)
 
 
 def revoke_other_sessions(user_id: str, current_session_id: str) -> None:
-    session_repository.delete_sessions(user_id, keep_session_id=current_session_id)
+    """Every session but the caller's: a new epoch, and the caller's session moved to it, in one
+    transaction."""
+    session_repository.revoke_all(user_id, keep_session_id=current_session_id)
