@@ -77,14 +77,45 @@ def _counted_failure(attempt: rate_limits.Attempt, error: Exception) -> NoReturn
     raise error
 
 
+@dataclass(frozen=True)
+class _Credentials:
+    """A live user with a password, and their session epoch, as a sign-in read them."""
+
+    user: UserModel
+    password_hash: str
+    epoch: str | None
+
+
+def _credentials_by_email(email: str, attempt: rate_limits.Attempt) -> _Credentials | None:
+    """Two strongly consistent BatchGetItems: the email's claim with the attempt's counters (a 429 at a
+    limit, before any hashing), then the user, credential account and session epoch."""
+    claim_key = user_repository.email_claim_key(email)
+    first = read_consistently(claim_key, *attempt.keys())
+    attempt.refuse_if_at_limit(first)
+    claim = first.get(claim_key)
+    if claim is None:
+        return None
+    user_id = claim.user_id
+    items = read_consistently(
+        user_repository.profile_key(user_id),
+        user_repository.credential_key(user_id),
+        session_repository.epoch_key(user_id),
+    )
+    user = user_repository.live_user_in(items, user_id)
+    account = items.get(user_repository.credential_key(user_id))
+    if user is None or account is None or not account.password:
+        return None
+    return _Credentials(user, account.password, session_repository.epoch_in(items, user_id))
+
+
 def sign_in(
     email: str, password: str, *, remember: bool, client: Client, callback_url: str | None = None
 ) -> SignedIn:
     """Check the password and open a session; one answer (401) for every kind of wrong credential.
 
-    Three requests: the email's claim with the rate counters, then the user, credential and session
-    epoch, then one transaction that counts the attempt and (when the password was right) opens the
-    session while the user is live, the password unchanged and the sessions not revoked.
+    Three requests: two reads (``_credentials_by_email``), then one transaction that counts the attempt
+    and (when the password was right) opens the session while the user is live, the password
+    unchanged and the sessions not revoked.
     """
     try:
         normalized = normalize_email(email)
@@ -92,61 +123,33 @@ def sign_in(
         raise errors.invalid_email() from None
     check_callback_url(callback_url, get_settings().trusted_origin_list)
     attempt = rate_limits.sign_in(normalized, client.ip_address)
-    claim_key = user_repository.email_claim_key(normalized)
-    first = read_consistently(claim_key, *attempt.keys())
-    attempt.refuse_if_at_limit(first)
-    claim = first.get(claim_key)
-    account = found = None
-    if claim is not None:
-        found = _credentials_of(claim.user_id)
-        account = found.account
+    found = _credentials_by_email(normalized, attempt)
     # Verified whether or not the account exists: the same work (and time) for every wrong credential.
-    check = verify_password(account.password if account else None, password)
-    if found is None or found.user is None or account is None or not account.password or not check.valid:
+    check = verify_password(found.password_hash if found else None, password)
+    if found is None or not check.valid:
         _counted_failure(attempt, errors.invalid_email_or_password())
-    user = found.user
+    user_id = found.user.id
     # Imported scrypt hashes (and weaker argon2 parameters) become argon2id at the first sign-in.
     password_part = (
-        user_repository.password_change(user.id, hash_password(password), current_hash=account.password)
+        user_repository.password_change(user_id, hash_password(password), current_hash=found.password_hash)
         if check.needs_rehash
-        else user_repository.credential_unchanged(user.id, account.password)
+        else user_repository.credential_unchanged(user_id, found.password_hash)
     )
-    session = new_session(user.id, remember=remember, client=client, epoch=found.epoch)
+    session = new_session(user_id, remember=remember, client=client, epoch=found.epoch)
     try:
         rate_limits.commit(
             attempt,
-            user_repository.live_check(user.id),
+            user_repository.live_check(user_id),
             password_part,  # a reset racing this sign-in wins
-            session_repository.epoch_unchanged(user.id, found.epoch),
+            session_repository.epoch_unchanged(user_id, found.epoch),
             session_repository.opening(session.session),
         )
     except NotFound:  # deleted, or the password changed, between the read and the session write
         raise errors.invalid_email_or_password() from None
     answer = SignInOut(
-        redirect=callback_url is not None, token=session.token, url=callback_url, user=to_user_out(user)
+        redirect=callback_url is not None, token=session.token, url=callback_url, user=to_user_out(found.user)
     )
     return SignedIn(answer, session)
-
-
-@dataclass(frozen=True)
-class _Credentials:
-    user: UserModel | None
-    account: AccountModel | None
-    epoch: str | None
-
-
-def _credentials_of(user_id: str) -> _Credentials:
-    """The user, their credential account and session epoch: one strongly consistent BatchGetItem."""
-    items = read_consistently(
-        user_repository.profile_key(user_id),
-        user_repository.credential_key(user_id),
-        session_repository.epoch_key(user_id),
-    )
-    return _Credentials(
-        user_repository.live_user_in(items, user_id),
-        items.get(user_repository.credential_key(user_id)),
-        session_repository.epoch_in(items, user_id),
-    )
 
 
 def _check_current_password(attempt: rate_limits.Attempt, account: AccountModel | None, password: str) -> str:
