@@ -2,6 +2,9 @@
 
 A full run also writes every table to docs/performance.md; a quick run (what CI runs to keep the
 benchmarks working) uses a small data set and few samples and writes only where --output says.
+Either exits 1 when a route makes more DynamoDB requests than bench/budgets.py allows it (each such
+route on stderr, measured against allowed), and asks on stderr for a ratchet entry to be lowered when
+a route makes fewer requests than recorded there.
 """
 
 from __future__ import annotations
@@ -80,7 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Wrote {args.output}", file=sys.stderr)
     gaps = [t for s in sections for t in s.targets if t.status == "gap"]
     print(f"{len(gaps)} target(s) with a gap (see the tables).", file=sys.stderr)
-    return 0
+    for reminder in (r for s in sections for r in s.reminders):
+        print(f"Ratchet: {reminder}", file=sys.stderr)
+    failures = [f for s in sections for f in s.failures]
+    for failure in failures:
+        print(f"Over budget: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

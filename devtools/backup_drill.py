@@ -1,7 +1,8 @@
 """`python -m devtools.backup_drill`: restore every data table's latest recovery point and check it.
 
 The scheduled BackupDrillFunction does the same one step per run; this waits for the restores, so
-it also measures how long a restore takes (the RTO in docs/operations.md). Exit status 1 on failure.
+it also measures how long a restore takes (the RTO in docs/operations.md), and shows on stderr, when
+that is a terminal, the tables checked so far and what it is waiting for. Exit status 1 on failure.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from datetime import timedelta
 
 from devtools.operator import add_target_arguments, configure_target
+from devtools.progress import progress
 from spooky_jobs import backup_drill
 
 
@@ -32,12 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_target(args)
 
     started = time.monotonic()
-    report = backup_drill.run(
-        backup_drill.dynamodb_client(),
-        args.source,
-        backup_drill.Limits(sample_size=args.sample_size),
-        timeout=timedelta(minutes=args.timeout_minutes),
-    )
+    with progress("Backup drill: tables checked", len(backup_drill.data_tables())) as shown:
+        report = backup_drill.run(
+            backup_drill.dynamodb_client(),
+            args.source,
+            backup_drill.Limits(sample_size=args.sample_size),
+            timeout=timedelta(minutes=args.timeout_minutes),
+            progress=shown,
+        )
     for check in report.checks:
         verdict = "PASS" if check.passed else "FAIL"
         print(

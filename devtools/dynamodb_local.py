@@ -24,6 +24,11 @@ DATA_DIR = ROOT / ".local" / "dynamodb"
 LOCAL_REGION = "us-east-1"
 
 
+def configured_port() -> int:
+    """Where the local commands look for DynamoDB, or start it: DYNAMODB_LOCAL_PORT, else DEFAULT_PORT."""
+    return int(os.environ.get("DYNAMODB_LOCAL_PORT", DEFAULT_PORT))
+
+
 class DynamoDBLocalUnavailable(RuntimeError):
     """Java 17+ or the npm package is missing."""
 
@@ -107,7 +112,7 @@ def client(endpoint_url: str) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run DynamoDB Local with the tables of template.yaml")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("DYNAMODB_LOCAL_PORT", DEFAULT_PORT)))
+    parser.add_argument("--port", type=int, default=configured_port())
     parser.add_argument("--in-memory", action="store_true", help="keep no data on disk")
     args = parser.parse_args()
     process = start(args.port, None if args.in_memory else DATA_DIR)

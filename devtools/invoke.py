@@ -12,21 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 from devtools import dynamodb_local
-from devtools.local_env import (
-    FunctionError,
-    InProcessRunner,
-    apply_environment,
-    configure_logging,
-    local_database,
-    local_environment,
-)
+from devtools.local_env import FunctionError, InProcessRunner, configure_logging, local_functions
 from devtools.template import ROOT, folder_of, function_named, functions
 
 
@@ -39,7 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--dynamodb-port",
         type=int,
-        default=int(os.environ.get("DYNAMODB_LOCAL_PORT", dynamodb_local.DEFAULT_PORT)),
+        default=dynamodb_local.configured_port(),
         help="use the DynamoDB listening there if any",
     )
     args = parser.parse_args(argv)
@@ -66,15 +58,18 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     event = read_event(args.event)
     status = 0
-    # A database started only for this call lives on a free port, apart from `make api`'s.
-    with local_database(args.dynamodb_port, data_dir=None, start_port=dynamodb_local.free_port()) as database:
-        apply_environment(local_environment(database.endpoint, database.table_names, args.function))
-        # Handlers log and print metrics to stdout, as in Lambda; here stdout carries the result only.
-        with redirect_stdout(sys.stderr):
-            try:
-                result = InProcessRunner().run(args.function, event)
-            except FunctionError as error:
-                result, status = error.payload, 1
+    # A database started only for this call lives on a free port, apart from `make api`'s. Handlers log
+    # and print metrics to stdout, as in Lambda; here stdout carries the result only.
+    with (
+        local_functions(
+            args.dynamodb_port, data_dir=None, start_port=dynamodb_local.free_port(), function=args.function
+        ),
+        redirect_stdout(sys.stderr),
+    ):
+        try:
+            result = InProcessRunner().run(args.function, event)
+        except FunctionError as error:
+            result, status = error.payload, 1
     print(json.dumps(result, indent=2))
     return status
 

@@ -36,14 +36,7 @@ from samcli.local.apigw.service_error_responses import ServiceErrorResponses
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from devtools import dynamodb_local, swagger_ui
-from devtools.local_env import (
-    FunctionError,
-    InProcessRunner,
-    apply_environment,
-    configure_logging,
-    local_database,
-    local_environment,
-)
+from devtools.local_env import FunctionError, InProcessRunner, configure_logging, local_functions
 from devtools.template import ROOT, TEMPLATE_PATH, parameter_refs, resolve_intrinsic, resources
 from spooky.auth.cookies import header
 
@@ -298,7 +291,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--dynamodb-port",
         type=int,
-        default=int(os.environ.get("DYNAMODB_LOCAL_PORT", dynamodb_local.DEFAULT_PORT)),
+        default=dynamodb_local.configured_port(),
         help="reuse the DynamoDB listening there, or start DynamoDB Local on it",
     )
     parser.add_argument("--in-memory", action="store_true", help="keep no data under .local/dynamodb")
@@ -311,9 +304,7 @@ def _interrupt(*_: Any) -> None:
 
 def serve(args: argparse.Namespace) -> None:
     data_dir = None if args.in_memory else dynamodb_local.DATA_DIR
-    with local_database(args.dynamodb_port, data_dir=data_dir) as database:
-        api_url = f"http://{args.host}:{args.port}"
-        apply_environment(local_environment(database.endpoint, database.table_names, api_url=api_url))
+    with local_functions(args.dynamodb_port, data_dir=data_dir, api_url=f"http://{args.host}:{args.port}"):
         # Returns on Ctrl-C: werkzeug's serve_forever swallows KeyboardInterrupt.
         LocalApi(InProcessRunner(), args.host, args.port).serve_forever()
 
@@ -325,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
     # Also when started from a script, where a background job inherits SIGINT as ignored.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    # Interrupted while starting: local_database has already stopped what it started.
+    # Interrupted while starting: local_functions has already stopped what it started.
     with suppress(KeyboardInterrupt):
         serve(args)
     LOG.info("Stopped")

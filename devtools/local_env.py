@@ -97,6 +97,23 @@ def local_database(
             stop()
 
 
+@contextmanager
+def local_functions(
+    port: int,
+    *,
+    data_dir: Path | None,
+    start_port: int | None = None,
+    function: str | None = None,
+    api_url: str = LOCAL_API_URL,
+) -> Iterator[LocalDatabase]:
+    """``local_database``, and this process's environment set for the handlers on it: ``function``'s
+    (`make invoke`), or every function's, served together (`make api`, whose address is ``api_url``)."""
+    with local_database(port, data_dir=data_dir, start_port=start_port) as database:
+        environment = local_environment(database.endpoint, database.table_names, function, api_url=api_url)
+        apply_environment(environment)
+        yield database
+
+
 def _endpoint(port: int) -> str:
     return f"http://127.0.0.1:{port}"
 

@@ -67,19 +67,19 @@ class Forbidden(DomainError):
     code = "FORBIDDEN"
 
 
-class TooManyRequests(DomainError):
-    code = "TOO_MANY_REQUESTS"
-
-    def __init__(self, message: str, retry_after_seconds: int) -> None:
-        super().__init__(message)
-        self.retry_after_seconds = retry_after_seconds
-
-
-class ServiceUnavailable(DomainError):
-    """DynamoDB kept throttling or failing within the request budget; the client may retry."""
-
-    code = "SERVICE_UNAVAILABLE"
+class RetryLater(DomainError):
+    """Base class: the client may send the same request again after ``retry_after_seconds``."""
 
     def __init__(self, message: str, retry_after_seconds: int = 1) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class TooManyRequests(RetryLater):
+    code = "TOO_MANY_REQUESTS"
+
+
+class ServiceUnavailable(RetryLater):
+    """DynamoDB kept throttling or failing within the request budget; the client may retry."""
+
+    code = "SERVICE_UNAVAILABLE"

@@ -19,7 +19,8 @@ STALE_AFTER (a run died before its clean-up) is deleted at the start of the next
 
 Restores of real tables take minutes to hours, longer than a Lambda invocation, so the scheduled
 function advances the drill one step per run (start, then verify and clean up), and the operator
-command (``python -m devtools.backup_drill``) waits in between.
+command (``python -m devtools.backup_drill``) waits in between, showing its progress on a terminal
+through the ``progress`` object it hands to ``run`` (the scheduled function has none: its logs get none).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
@@ -54,6 +55,24 @@ STALE_AFTER = timedelta(hours=20)
 # Items read per parallel-scan segment: samples come from sample_size / ITEMS_PER_SEGMENT random segments.
 ITEMS_PER_SEGMENT = 10
 MAX_SEGMENTS = 1_000_000  # DynamoDB's limit for TotalSegments
+
+
+class Progress(Protocol):
+    """Where ``run`` reports its progress (devtools.progress.Progress on the operator's terminal)."""
+
+    def advance(self, count: int = 1) -> None:
+        """``count`` more tables checked (passed, failed, or given up on)."""
+
+    def show(self, detail: str) -> None:
+        """What the drill is doing now."""
+
+
+class _Unseen:
+    def advance(self, count: int = 1) -> None:
+        pass
+
+    def show(self, detail: str) -> None:
+        pass
 
 
 class OutOfTime(Exception):
@@ -446,35 +465,48 @@ def run(
     timeout: timedelta = MAX_RESTORE_TIME,
     poll_seconds: float = 20,
     sleep: Callable[[float], None] = time.sleep,
+    progress: Progress | None = None,
 ) -> DrillReport:
-    """The whole drill in one go (operator command): restore every table, wait, verify, clean up."""
-    limits = limits or Limits()
+    """The whole drill in one go (operator command): restore every table, wait, verify, clean up.
+
+    ``progress`` is told each table checked and each step (restoring, waiting, verifying).
+    """
+    limits, progress = limits or Limits(), progress or _Unseen()
     now = utcnow()
     report = DrillReport()
     pending: dict[str, str] = {}
     for source in data_tables():
         clean_stale(client, source, now, report)
+        progress.show(f"starting the restore of {source}")
         try:
             pending[source] = start_restore(client, source, now, kind)
         except Exception as error:  # a failed drill for this table; the others go on
             failed = TableCheck(source=source, restored="")
             failed.problems.append(f"restore could not start: {error}")
             report.checks.append(failed)
+            progress.advance()
     report.started = list(pending.values())
-    deadline = time.monotonic() + timeout.total_seconds()
+    started = time.monotonic()
+    deadline = started + timeout.total_seconds()
     while pending:
         for source, name in list(pending.items()):
             if _status(client, name) == "ACTIVE":
+                progress.show(f"verifying {name}")
                 report.checks.append(_verify_and_clean(client, source, name, limits))
                 del pending[source]
+                progress.advance()
         if pending and time.monotonic() > deadline:
             for source, name in pending.items():
                 late = TableCheck(source=source, restored=name)
                 late.problems.append(f"restore did not finish within {timeout}; delete {name} when it does")
                 report.checks.append(late)
+            progress.advance(len(pending))
             break
         if pending:
+            waited = timedelta(seconds=round(time.monotonic() - started))
+            progress.show(f"waiting for the restore of {', '.join(pending)} ({waited} so far)")
             sleep(poll_seconds)
+    progress.show("done")
     return report
 
 

@@ -42,8 +42,10 @@ def test_quick_run_reports_every_benchmark(tmp_path: Path) -> None:
         check=False,
     )
 
+    # Exit 1 would mean a route over its request budget (bench/budgets.py): stderr names it.
     assert done.returncode == 0, done.stderr[-4000:]
     text = report.read_text()
+    assert "Request budgets (bench/budgets.py)" in text
     for title in SECTIONS:
         assert f"## {title}" in text
         assert f"## {title}" in done.stdout

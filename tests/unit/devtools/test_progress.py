@@ -35,3 +35,26 @@ def test_nothing_is_written_when_not_a_terminal() -> None:
         shown.advance(10)
 
     assert (log.getvalue(), shown.done) == ("", 10)
+
+
+def test_a_step_is_shown_after_the_count_and_a_shorter_line_blanks_the_longer_one() -> None:
+    terminal = Terminal()
+    with progress("Backup drill: tables checked", 3, terminal) as shown:
+        shown.show("waiting for the restore of AppTable (0:00:20 so far)")
+        shown.advance()
+        shown.show("done")
+
+    lines = terminal.getvalue().split("\r")
+    waiting = "waiting for the restore of AppTable (0:00:20 so far)"
+    assert lines[1] == f"Backup drill: tables checked: 0 / 3 (0%), {waiting}"
+    final = lines[-1]
+    assert final.rstrip() == "Backup drill: tables checked: 1 / 3 (33%), done"
+    assert len(final) == len(lines[1]) + 1  # blanked to the longest line, then the newline
+
+
+def test_a_step_is_not_shown_when_not_a_terminal() -> None:
+    log = io.StringIO()
+    with progress("Backup drill: tables checked", 3, log) as shown:
+        shown.show("verifying AppTable-drill-1")
+
+    assert (log.getvalue(), shown.detail) == ("", "verifying AppTable-drill-1")

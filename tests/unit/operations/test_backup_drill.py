@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
+import sys
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -208,6 +211,97 @@ def test_the_operator_command_reports_and_exits_non_zero_on_failure(
     seed(monkeypatch, 1)
     assert drill_command.main([]) == 1
     assert "FAIL AppTable" in capsys.readouterr().out
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class Recorder:
+    """What ``run`` tells the operator command's progress."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self.steps: list[str] = []
+
+    def advance(self, count: int = 1) -> None:
+        self.checked += count
+
+    def show(self, detail: str) -> None:
+        self.steps.append(detail)
+
+
+def test_the_drill_reports_each_table_checked_and_the_restores_it_waits_for(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(monkeypatch, 1)
+    back_up_everything(client)
+    polls: Counter[str] = Counter()
+    status = backup_drill._status
+
+    def restoring_at_first(client: Any, name: str) -> str:
+        polls[name] += 1
+        return "CREATING" if polls[name] == 1 else status(client, name)
+
+    monkeypatch.setattr(backup_drill, "_status", restoring_at_first)
+    shown = Recorder()
+
+    report = backup_drill.run(client, sleep=lambda _: None, progress=shown)
+
+    assert report.passed, [check.problems for check in report.checks]
+    assert shown.checked == len(backup_drill.data_tables())
+    waiting = [step for step in shown.steps if step.startswith("waiting for the restore of ")]
+    assert len(waiting) == 1
+    assert all(source in waiting[0] for source in backup_drill.data_tables())
+    assert [step for step in shown.steps if step.startswith("verifying")] == [
+        f"verifying {name}" for name in report.started
+    ]
+    assert shown.steps[-1] == "done"
+
+
+def test_a_table_that_cannot_be_restored_counts_as_checked(client: Any) -> None:
+    shown = Recorder()  # no backups: no table has a recovery point
+
+    report = backup_drill.run(client, "backup", sleep=lambda _: None, progress=shown)
+
+    assert not report.passed
+    assert shown.checked == len(report.checks) == len(backup_drill.data_tables())
+
+
+def test_the_operator_command_shows_progress_on_a_terminal_only(
+    client: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(monkeypatch, 1)
+    back_up_everything(client)
+    terminal = Terminal()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stderr", terminal)
+        assert drill_command.main([]) == 0
+    drawn = terminal.getvalue().split("\r")
+    assert "Backup drill: tables checked: 0 / 3 (0%), verifying AppTable-drill-" in terminal.getvalue()
+    assert drawn[-1].rstrip() == "Backup drill: tables checked: 3 / 3 (100%), done"
+    assert "drill passed" in capsys.readouterr().out
+
+    back_up_everything(client)
+    assert drill_command.main([]) == 0  # stderr is not a terminal: results only
+    captured = capsys.readouterr()
+    assert "drill passed" in captured.out
+    assert "tables checked" not in captured.err
+
+
+def test_the_scheduled_function_draws_no_progress(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(monkeypatch, 1)
+    back_up_everything(client)
+    handler = load_handler("BackupDrillFunction")
+    event = json.loads((ROOT / "events" / "backup_drill.json").read_text())
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    handler(event, drill_context())
+    assert handler(event, drill_context())["passed"] is True
+
+    assert "tables checked" not in terminal.getvalue()
 
 
 def test_a_check_that_runs_out_of_time_fails_and_still_deletes_its_drill_table(

@@ -57,8 +57,9 @@ def status_of(error: errors.DomainError) -> HTTPStatus:
 
 
 def _retry_after(error: errors.DomainError) -> dict[str, str] | None:
-    seconds = getattr(error, "retry_after_seconds", None)
-    return {"Retry-After": str(seconds)} if seconds is not None else None
+    if isinstance(error, errors.RetryLater):
+        return {"Retry-After": str(error.retry_after_seconds)}
+    return None
 
 
 def _describe(item: dict[str, Any]) -> tuple[str, str]:
