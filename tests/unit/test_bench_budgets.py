@@ -90,7 +90,9 @@ def test_the_issue_12_budgets() -> None:
     assert BUDGETS["POST /api/auth/sign-in/email"].requests == 3
     others = [r for r in BUDGETS if "/api/auth/" in r and not r.endswith(("get-session", "sign-in/email"))]
     assert others
-    assert all(BUDGETS[r].requests == 2 for r in others)
+    # At most the issue's 2; routes that need one request are held to it (a regression shows).
+    assert all(BUDGETS[r].requests <= budgets.ISSUE_AUTH_CEILING for r in others)
+    assert not {r for r in others if r in RATCHET}  # every auth route is within its budget
     assert BUDGETS["GET /posts"].requests == 2
 
 
@@ -102,5 +104,6 @@ def test_the_ratchet_holds_only_routes_over_their_budget() -> None:
 def test_the_report_lists_each_budget_and_what_is_allowed() -> None:
     prose = budget_prose()
 
-    assert "| POST /api/auth/sign-in/email | 3 | 4 | 4 |" in prose
+    assert "| GET /posts | 2 | 5 | 5 |" in prose
+    assert "| POST /api/auth/sign-in/email | 3 | - | 3 |" in prose
     assert "| GET /api/auth/get-session | 1 | - | 1 |" in prose
