@@ -69,6 +69,7 @@ def test_every_change_of_users_posts_sessions_and_accounts_is_audited_without_se
     posts.delete_post(post.id, user.id, None)
     token = open_session(user.id, ip_address="198.51.100.7")
     sessions.delete_session(token)
+    sessions.revoke_all(user.id)
     users.soft_delete_user(user.id)
 
     assert streams.deliver() == {"batchItemFailures": []}
@@ -86,6 +87,9 @@ def test_every_change_of_users_posts_sessions_and_accounts_is_audited_without_se
     assert user_history[2].changed_fields == ["postCount", "updatedAt", "version"]
     assert actions("post", post.id) == ["create", "update", "soft_delete"]
     assert actions("session", token.session_id) == ["create", "delete"]
+    # Revoking every session is one write of the session epoch, audited under the user.
+    (revoked,) = history("sessions", user.id)
+    assert (revoked.action, revoked.user_id, "epoch" in revoked.changed_fields) == ("create", user.id, True)
     credential = users.get_credential(user.id)
     assert credential is not None
     (account_created, password_changed) = history("account", credential.id)
