@@ -12,7 +12,6 @@ from bench.report import Cell, Section, Target
 from bench.scenarios import Scenario, scenarios_for
 from devtools.functions import load_handler
 from devtools.template import Route, authorizer_function, routes
-from spooky.models.keys import TIMELINE_SHARDS
 
 TARGET = "1 DynamoDB request per endpoint, authorizer aside (a transaction where an invariant spans items)"
 
@@ -27,11 +26,10 @@ class KnownException:
 
 KNOWN: dict[str, KnownException] = {
     "GET /posts": KnownException(
-        f"{TIMELINE_SHARDS} Queries (one per Timeline shard, sent in parallel) + 1 BatchGetItem of the "
-        "authors: one partition key for all posts would be a hot partition, and posts do not copy their "
-        "author's name and email, so a rename never rewrites thousands of posts",
-        "keep; if the feed's latency matters more than rename cost, copy name/email onto posts (updated "
-        "from the stream) and drop the BatchGetItem",
+        "1 Query of the posts' Timeline partition (each post carries its author's name and email) + 1 "
+        "strongly consistent Query of the deleted authors whose posts may still be indexed, sent together: "
+        "the second is what hides a deleted user's posts the moment the deletion is acknowledged",
+        "keep (issue 12's budget: 2 requests); a rename rewrites the author's posts from the stream",
     ),
     "GET /health": KnownException(
         "one GetItem per table, by design: the check proves that each table answers",
