@@ -148,11 +148,14 @@ class Actor:
         )
 
 
+ACTOR_NAME = "Bench Actor"
+
+
 def new_actor() -> Actor:
     """A new user with a session, signed up through the sign-up endpoint."""
     email = f"actor-{new_id().lower()}@bench.example.com"
     password = f"pw-{new_token(20)}"
-    body = {"name": "Bench Actor", "email": email, "password": password}
+    body = {"name": ACTOR_NAME, "email": email, "password": password}
     answer = call(*SIGN_UP, Request(headers={"Origin": ORIGIN}, body=body)).json()
     return Actor(answer["user"]["id"], email, password, answer["token"])
 

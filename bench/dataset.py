@@ -24,7 +24,7 @@ from devtools.progress import progress
 from spooky.clock import utcnow
 from spooky.db.batch import batch_write
 from spooky.models.app import PostModel, UserModel
-from spooky.repositories.posts import new_post_item
+from spooky.repositories.posts import Author, author_of, new_post_item
 from spooky.repositories.users import new_user_item
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
@@ -181,15 +181,15 @@ def _write(model_cls: type[Model], items: Sequence[Model]) -> None:
 
 
 def _post_items(
-    rng: random.Random, text: _Text, authors: list[tuple[str, datetime]], end: datetime
+    rng: random.Random, text: _Text, authors: list[tuple[Author, datetime]], end: datetime
 ) -> Iterator[PostModel]:
-    for author_id, joined in authors:
+    for author, joined in authors:
         span = (end - joined).total_seconds()
         length = _content_length(rng)
         post = NewPost(
             name=text.take(_name_length(rng)), content=text.take(length) if length is not None else None
         )
-        yield new_post_item(author_id, post, joined + timedelta(seconds=rng.uniform(0, span)))
+        yield new_post_item(author, post, joined + timedelta(seconds=rng.uniform(0, span)))
 
 
 def _chunks(items: Iterator[PostModel], size: int) -> Iterator[list[PostModel]]:
@@ -217,10 +217,7 @@ def seed(scale: Scale, seed_value: int = SEED) -> Dataset:
     counts = _post_counts(rng, user_ids, scale)
     for user in users:
         user.post_count = counts[user.id]
-    joined_at = {user.id: user.created_at for user in users}
-    authorship = [
-        (author_id, joined_at[author_id]) for author_id in user_ids for _ in range(counts[author_id])
-    ]
+    authorship = [(author_of(user), user.created_at) for user in users for _ in range(counts[user.id])]
     rng.shuffle(authorship)
 
     posts: list[SeededPost] = []

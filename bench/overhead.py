@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.api import Request, invoke, new_actor, route
+from bench.api import ACTOR_NAME, Request, invoke, new_actor, route
 from bench.harness import Harness
 from bench.measure import Timing, measured, watch
 from bench.report import Cell, Section, Target
@@ -22,6 +22,7 @@ from spooky.models import keys
 from spooky.pagination import DEFAULT_PAGE_SIZE
 from spooky.repositories import posts as post_repository
 from spooky.repositories import users as user_repository
+from spooky.repositories.posts import Author
 from spooky.schemas.posts import NewPost
 from spooky.services import posts as post_service
 from spooky.services import users as user_service
@@ -58,8 +59,9 @@ def _query_user_posts(client: Any, table: str, user_id: str, limit: int) -> obje
     )
 
 
-def _put_post(client: Any, table: str, author_id: str) -> object:
+def _put_post(client: Any, table: str, author: Author) -> object:
     """The create-post transaction, written out by hand: author update + post put, both conditional."""
+    author_id = author.id
     post_id, now = new_id(), utcnow()
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
     item = {
@@ -69,13 +71,15 @@ def _put_post(client: Any, table: str, author_id: str) -> object:
         "name": {"S": "Harvest moon"},
         "content": {"S": POST_CONTENT},
         "createdById": {"S": author_id},
+        "authorName": {"S": author.name},
+        "authorEmail": {"S": author.email},
         "createdAt": {"S": stamp},
         "updatedAt": {"S": stamp},
         "version": {"N": "1"},
         "gsi1pk": {"S": keys.user_pk(author_id)},
         "gsi1sk": {"S": keys.user_post_sk(now, post_id)},
-        "gsi2pk": {"S": keys.timeline_pk(keys.POSTS_TIMELINE, keys.shard_of(post_id))},
-        "gsi2sk": {"S": keys.timeline_sk(now, post_id)},
+        "gsi2pk": {"S": keys.timeline_key(keys.POSTS_TIMELINE, now, post_id)[0]},
+        "gsi2sk": {"S": keys.timeline_key(keys.POSTS_TIMELINE, now, post_id)[1]},
     }
     user_pk, profile_sk = keys.user_pk(author_id), keys.PROFILE_SK
     return client.transact_write_items(
@@ -85,8 +89,15 @@ def _put_post(client: Any, table: str, author_id: str) -> object:
                     "TableName": table,
                     "Key": {"pk": {"S": user_pk}, "sk": {"S": profile_sk}},
                     "UpdateExpression": "SET updatedAt = :now ADD version :one, postCount :one",
-                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(deletedAt)",
-                    "ExpressionAttributeValues": {":now": {"S": stamp}, ":one": {"N": "1"}},
+                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(deletedAt)"
+                    " AND #name = :name AND email = :email",
+                    "ExpressionAttributeNames": {"#name": "name"},
+                    "ExpressionAttributeValues": {
+                        ":now": {"S": stamp},
+                        ":one": {"N": "1"},
+                        ":name": {"S": author.name},
+                        ":email": {"S": author.email},
+                    },
                 }
             },
             {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
@@ -103,6 +114,8 @@ def _endpoints(h: Harness) -> list[Layers]:
     create_route = route("POST", "/posts")
     create_request = actor.signed_in(create_route, body={"name": "Harvest moon", "content": POST_CONTENT})
     new_post = NewPost(name="Harvest moon", content=POST_CONTENT)
+    # What the authorizer hands the handler (its context), so every layer copies it without a read.
+    known = Author(actor.user_id, ACTOR_NAME, actor.email)
     profile_route, posts_route, post_route = (
         route("GET", "/users/{userId}"),
         route("GET", "/users/{userId}/posts"),
@@ -137,9 +150,9 @@ def _endpoints(h: Harness) -> list[Layers]:
         Layers(
             "POST /posts",
             lambda: invoke(create_route, create_request),
-            lambda: post_service.create_post(actor.user_id, new_post),
-            lambda: post_repository.create_post(actor.user_id, new_post),
-            lambda client: _put_post(client, table, actor.user_id),
+            lambda: post_service.create_post(actor.user_id, new_post, known=(known.name, known.email)),
+            lambda: post_repository.create_post(actor.user_id, new_post, author=known),
+            lambda client: _put_post(client, table, known),
         ),
     ]
 

@@ -1,7 +1,10 @@
-"""AppTable stream, filtered to user profiles being soft-deleted or removed by TTL.
+"""AppTable stream, filtered to changes of user profiles: soft deletes, TTL removals, and changes of
+live profiles (among them renames).
 
 A soft delete retires the user's posts from the indexes; TTL's removal after the grace period purges
-what the deleted user leaves behind.
+what the deleted user leaves behind; a rename rewrites the copy of the author on their posts. (One
+function for the three: a DynamoDB stream serves two readers at a time, and AuditStreamFunction is the
+other.)
 """
 
 from typing import Any
@@ -13,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.observability import background_handler, logger, metrics
+from spooky_jobs.authors import refresh_renamed_authors_posts
 from spooky_jobs.retention import purge_expired_user, retire_deleted_users_posts
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -23,6 +27,10 @@ def record_handler(record: DynamoDBRecord) -> None:
     if retired is not None:
         logger.info("Retired a deleted user's posts from the indexes", extra={"retired": retired.__dict__})
         metrics.add_metric(name="UserPostsRetired", unit=MetricUnit.Count, value=retired.posts)
+    refreshed = refresh_renamed_authors_posts(record)
+    if refreshed is not None:
+        logger.info("Refreshed a renamed author's posts", extra={"refreshed": refreshed.__dict__})
+        metrics.add_metric(name="AuthorCopiesRefreshed", unit=MetricUnit.Count, value=refreshed.posts)
     report = purge_expired_user(record)
     if report is not None:
         logger.info("Purged a deleted user's data", extra={"purge": report.__dict__})

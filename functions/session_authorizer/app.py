@@ -3,7 +3,8 @@
 No identity source and no caching (template.yaml): every request is checked with one strongly
 consistent BatchGetItem of the session and its user, so a revoked or expired session, or a session
 of a deleted user, is refused at once. The Allow policy covers
-only the method being called and hands {userId, sessionId} to the function.
+only the method being called and hands {userId, sessionId, userName, userEmail} to the function (the
+name and email, as read by this same check, are what POST /posts copies onto the post).
 
 A refusal is an answer, not a failure: a Deny policy (API Gateway's ACCESS_DENIED, which template.yaml's
 GatewayResponses turn into Better Auth's 401 UNAUTHORIZED), so that Lambda Errors (LambdaErrorsAlarm)
@@ -20,6 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.auth.cookies import header, session_token
 from spooky.http.cors import allowed_origin
+from spooky.models.app import UserModel
 from spooky.observability import instrumented
 from spooky.services.auth.sessions import authenticate
 
@@ -40,8 +42,9 @@ def policy(method_arn: str, effect: str, principal: str, context: dict[str, str]
     }
 
 
-def allow_policy(method_arn: str, user_id: str, session_id: str) -> dict[str, Any]:
-    return policy(method_arn, "Allow", user_id, {"userId": user_id, "sessionId": session_id})
+def allow_policy(method_arn: str, user: UserModel, session_id: str) -> dict[str, Any]:
+    context = {"userId": user.id, "sessionId": session_id, "userName": user.name, "userEmail": user.email}
+    return policy(method_arn, "Allow", user.id, context)
 
 
 def deny_policy(method_arn: str, origin: str | None) -> dict[str, Any]:
@@ -56,4 +59,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     found = authenticate(session_token(headers))
     if found is None:
         return deny_policy(request.method_arn, header(headers, "origin"))
-    return allow_policy(request.method_arn, found.user.id, found.session.id)
+    return allow_policy(request.method_arn, found.user, found.session.id)

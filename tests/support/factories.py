@@ -56,14 +56,20 @@ def make_posts(author_id: str, count: int, prefix: str = "post") -> list[PostMod
     return [posts.create_post(author_id, NewPost(name=f"{prefix} {n}")) for n in range(count)]
 
 
+def author(author_id: str) -> posts.Author:
+    """The author as a post copies them (read from the table)."""
+    return posts.author_of(UserModel.get(*UserModel.key(author_id), consistent_read=True))
+
+
 def seed_posts(author_id: str, count: int) -> list[PostModel]:
     """``count`` posts a millisecond apart, oldest first, written in batches (fast setup for listings).
 
     The items are built by the same function create_post uses; only the author's postCount is skipped.
     """
     start = utcnow() - timedelta(hours=1)
+    copied = author(author_id)
     items = [
-        posts.new_post_item(author_id, NewPost(name=f"post {n}"), start + timedelta(milliseconds=n))
+        posts.new_post_item(copied, NewPost(name=f"post {n}"), start + timedelta(milliseconds=n))
         for n in range(count)
     ]
     batch_write(PostModel, puts=items)

@@ -21,7 +21,7 @@ from pynamodb.attributes import Attribute
 
 from spooky.clock import utcnow
 from spooky.models import keys
-from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
+from spooky.models.app import AccountModel, DeletedAuthorModel, EmailClaimModel, PostModel, UserModel
 from spooky.models.auth import RateLimitModel, SessionEpochModel, SessionModel, VerificationModel
 from spooky.models.base import KeyedModel
 from spooky.repositories.users import CREDENTIAL_PROVIDER
@@ -62,6 +62,7 @@ class _Items:
     posts: list[PostModel] = field(default_factory=list)
     sessions: list[SessionModel] = field(default_factory=list)
     verifications: list[VerificationModel] = field(default_factory=list)
+    deleted_authors: list[DeletedAuthorModel] = field(default_factory=list)
 
 
 def dynamodb_client() -> Any:
@@ -119,6 +120,8 @@ def _kind(pk: str, sk: str) -> type[KeyedModel] | None:
         return SessionModel
     if pk.startswith("RATE#"):
         return RateLimitModel
+    if pk == keys.DELETED_AUTHORS_PK:
+        return DeletedAuthorModel
     return None
 
 
@@ -152,11 +155,18 @@ def _load(table_names: dict[str, str], report: Report) -> _Items:
                 items.sessions.append(item)
             elif isinstance(item, VerificationModel):
                 items.verifications.append(item)
+            elif isinstance(item, DeletedAuthorModel):
+                items.deleted_authors.append(item)
     return items
 
 
 def _index_keys(item: UserModel | PostModel) -> dict[str, str | None]:
     return {name: getattr(item, name) for name in INDEX_KEYS}
+
+
+def _timeline_keys(kind: str, item: UserModel | PostModel) -> dict[str, str]:
+    gsi2pk, gsi2sk = keys.timeline_key(kind, item.created_at, item.id)
+    return {"gsi2pk": gsi2pk, "gsi2sk": gsi2sk}
 
 
 def _check_users(items: _Items, report: Report) -> None:
@@ -171,8 +181,13 @@ def _check_users(items: _Items, report: Report) -> None:
             expected = {
                 "gsi1pk": keys.user_pk(user.id),
                 "gsi1sk": keys.PROFILE_SK,
-                "gsi2pk": keys.timeline_pk("USERS", keys.shard_of(user.id)),
-                "gsi2sk": keys.timeline_sk(user.created_at, user.id),
+                **dict(
+                    zip(
+                        ("gsi2pk", "gsi2sk"),
+                        keys.timeline_key("USERS", user.created_at, user.id),
+                        strict=True,
+                    )
+                ),
             }
             if _index_keys(user) != expected:
                 report.violations.append(f"{where} is live with index keys {_index_keys(user)}")
@@ -225,11 +240,14 @@ def _check_posts(items: _Items, report: Report) -> None:
         expected = {
             "gsi1pk": keys.user_pk(post.created_by_id),
             "gsi1sk": keys.user_post_sk(post.created_at, post.id),
-            "gsi2pk": keys.timeline_pk("POSTS", keys.shard_of(post.id)),
-            "gsi2sk": keys.timeline_sk(post.created_at, post.id),
+            **dict(
+                zip(("gsi2pk", "gsi2sk"), keys.timeline_key("POSTS", post.created_at, post.id), strict=True)
+            ),
         }
         if _index_keys(post) != expected:
             report.violations.append(f"{where} is live with index keys {_index_keys(post)}")
+        if post.author_name is None or post.author_email is None:
+            report.violations.append(f"{where} is on the feed without a copy of its author")
 
 
 def _check_auth_items(items: _Items, report: Report) -> None:
@@ -250,6 +268,17 @@ def _check_auth_items(items: _Items, report: Report) -> None:
             )
 
 
+def _check_deleted_authors(items: _Items, report: Report) -> None:
+    """The feed hides the users listed: each entry names a soft-deleted user (or one already purged),
+    under the key its user and end make."""
+    for entry in items.deleted_authors:
+        user = items.users.get(entry.user_id)
+        if user is not None and user.deleted_at is None:
+            report.violations.append(f"deleted-author entry {entry.sk} hides live user {entry.user_id}")
+        if keys.deleted_author_id(entry.sk) != entry.user_id:
+            report.violations.append(f"deleted-author entry {entry.sk} names user {entry.user_id}")
+
+
 def check_invariants(table_names: dict[str, str]) -> Report:
     """Scan ``table_names`` (logical id -> name, as devtools.tables.create_tables returns) and check them."""
     report = Report()
@@ -258,4 +287,5 @@ def check_invariants(table_names: dict[str, str]) -> Report:
     _check_claims_and_accounts(items, report)
     _check_posts(items, report)
     _check_auth_items(items, report)
+    _check_deleted_authors(items, report)
     return report

@@ -104,6 +104,6 @@ def test_the_ratchet_holds_only_routes_over_their_budget() -> None:
 def test_the_report_lists_each_budget_and_what_is_allowed() -> None:
     prose = budget_prose()
 
-    assert "| GET /posts | 2 | 5 | 5 |" in prose
+    assert "| GET /posts/{postId} | 1 | 2 | 2 |" in prose
     assert "| POST /api/auth/sign-in/email | 3 | - | 3 |" in prose
     assert "| GET /api/auth/get-session | 1 | - | 1 |" in prose

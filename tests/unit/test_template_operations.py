@@ -108,9 +108,9 @@ def test_only_the_stream_function_writes_the_audit_log_and_only_by_put() -> None
     assert writers == {"AuditStreamFunction": {"dynamodb:PutItem"}}
 
 
-def test_the_retention_function_runs_only_on_soft_deletes_and_ttl_removals_of_profiles() -> None:
+def test_the_retention_function_runs_only_on_changes_of_profiles() -> None:
     (event,) = functions()["RetentionPurgeFunction"].events.values()
-    ttl_removal, soft_delete = (
+    ttl_removal, soft_delete, live_change = (
         json.loads(entry["Pattern"]) for entry in event["Properties"]["FilterCriteria"]["Filters"]
     )
     assert ttl_removal == {
@@ -125,6 +125,11 @@ def test_the_retention_function_runs_only_on_soft_deletes_and_ttl_removals_of_pr
             "OldImage": {"deletedAt": [{"exists": False}]},
             "NewImage": {"deletedAt": {"S": [{"exists": True}]}},
         },
+    }
+    # Among them renames (the function refreshes the author's copies on their posts).
+    assert live_change == {
+        "eventName": ["MODIFY"],
+        "dynamodb": {"Keys": {"sk": {"S": ["PROFILE"]}}, "NewImage": {"deletedAt": [{"exists": False}]}},
     }
 
 

@@ -47,9 +47,13 @@ def encode_cursor(scope: str, position: dict[str, Any]) -> str:
     return f"{payload}.{_b64encode(_signature(scope, payload))}"
 
 
+def invalid_cursor() -> ValidationFailed:
+    return ValidationFailed([FieldError("cursor", "is not a valid cursor for this listing")])
+
+
 def decode_cursor(scope: str, cursor: str) -> dict[str, Any]:
     """The position inside ``cursor``; ValidationFailed if it is malformed, edited or from another listing."""
-    invalid = ValidationFailed([FieldError("cursor", "is not a valid cursor for this listing")])
+    invalid = invalid_cursor()
     if len(cursor) > MAX_CURSOR_LENGTH or cursor.count(".") != 1:
         raise invalid
     payload, signature = cursor.split(".")

@@ -1,13 +1,15 @@
 """Retention of a deleted user's data, driven by the AppTable stream.
 
 - The soft delete (a MODIFY that sets the profile's ``deletedAt``): retire the user's posts from the
-  indexes, so listings stop reading past them (they are hidden from the moment of the delete anyway).
+  indexes, so listings stop reading past them (they are hidden from the moment of the delete anyway),
+  then let the feed's entry for the user lapse.
 - TTL removing the soft-deleted profile after the grace period: purge the rest of their data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
@@ -16,7 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from spooky.models import keys
 from spooky_jobs import changes
-from spooky_jobs.repositories.retention import PurgeReport, purge_user_data, retire_posts
+from spooky_jobs.repositories.retention import PurgeReport, purge_user_data, retire_posts, stop_hiding
 
 
 @dataclass(frozen=True)
@@ -60,16 +62,30 @@ def _profile_user_id(record: DynamoDBRecord) -> str | None:
     return pk.removeprefix(keys.user_pk(""))
 
 
-def deleted_user_id(record: DynamoDBRecord) -> str | None:
+@dataclass(frozen=True)
+class DeletedUser:
+    user_id: str
+    deleted_at: datetime
+    post_count: int  # frozen by the deletion: no post of a deleted user is created or deleted
+
+
+def deleted_user(record: DynamoDBRecord) -> DeletedUser | None:
     """The user a request just soft-deleted (the MODIFY that set ``deletedAt``), or None."""
     if record.event_name != DynamoDBRecordEventName.MODIFY:
         return None
     before, after = changes.old_image(record) or {}, changes.new_image(record) or {}
-    if before.get("deletedAt") or not after.get("deletedAt"):
+    user_id = _profile_user_id(record)
+    if before.get("deletedAt") or not after.get("deletedAt") or user_id is None:
         return None
-    return _profile_user_id(record)
+    # PynamoDB's UTC format (2025-01-31T12:00:00.123456+0000) is ISO 8601.
+    deleted_at = datetime.fromisoformat(str(after["deletedAt"]))
+    return DeletedUser(user_id, deleted_at, int(after.get("postCount") or 0))
 
 
 def retire_deleted_users_posts(record: DynamoDBRecord) -> RetiredPosts | None:
-    user_id = deleted_user_id(record)
-    return RetiredPosts(user_id, retire_posts(user_id)) if user_id else None
+    user = deleted_user(record)
+    if user is None:
+        return None
+    retired = retire_posts(user.user_id, user.post_count)
+    stop_hiding(user.user_id, user.deleted_at)
+    return RetiredPosts(user.user_id, retired)

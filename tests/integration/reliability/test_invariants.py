@@ -38,8 +38,12 @@ def test_every_kind_of_damage_is_reported(fresh_tables: dict[str, str]) -> None:
     unclaimed = users.create_user(NewUser(name="Thing", email="thing@example.com"), None)
     post = posts.create_post(author.id, NewPost(name="counted"))
     # A post written without the author's postCount, and one whose index keys were lost.
-    orphan = posts.new_post_item("missing-author", NewPost(name="orphan"), utcnow())
+    nobody = posts.Author("missing-author", "Nobody", "nobody@example.com")
+    orphan = posts.new_post_item(nobody, NewPost(name="orphan"), utcnow())
     orphan.save()
+    copyless = posts.new_post_item(posts.author_of(unclaimed), NewPost(name="copyless"), utcnow())
+    copyless.author_name = None
+    copyless.save()
     PostModel(*PostModel.key(post.id)).update([PostModel.gsi1pk.remove(), PostModel.gsi1sk.remove()])
     # Half a post: the transaction would never write this.
     dynamodb_client().put_item(
@@ -58,6 +62,7 @@ def test_every_kind_of_damage_is_reported(fresh_tables: dict[str, str]) -> None:
     for expected in [
         f"post {orphan.id} is live but its author missing-author does not exist",
         f"post {post.id} is live with index keys",
+        f"post {copyless.id} is on the feed without a copy of its author",
         "POST#half / POST is half-written",
         f"user {unclaimed.id} is live with 0 email claims",
         f"user {author.id} is live with 2 email claims",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from spooky.clock import utcnow
 from spooky.ids import is_ulid, new_id
 from spooky.models import keys
 
@@ -33,12 +34,31 @@ def test_timeline_shards_are_stable_and_spread_evenly() -> None:
         "00000000000000000000000000": 0,
         "": 2,
     }
-    assert {entity_id: keys.shard_of(entity_id) for entity_id in expected} == expected
+    assert {entity_id: keys.shard_of(keys.USERS_TIMELINE, entity_id) for entity_id in expected} == expected
     # Fixed ids, so the spread is the same on every run.
     ids = [f"{n:026d}" for n in range(2000)]
-    counts = Counter(keys.shard_of(entity_id) for entity_id in ids)
-    assert set(counts) == set(range(keys.TIMELINE_SHARDS))
-    assert min(counts.values()) > 2000 / keys.TIMELINE_SHARDS * 0.8
+    counts = Counter(keys.shard_of(keys.USERS_TIMELINE, entity_id) for entity_id in ids)
+    shards = keys.TIMELINE_SHARDS[keys.USERS_TIMELINE]
+    assert set(counts) == set(range(shards))
+    assert min(counts.values()) > 2000 / shards * 0.8
+
+
+def test_every_post_is_on_the_one_partition_of_the_posts_timeline() -> None:
+    # A feed page is one Query: a post anywhere else would never be listed (migration 0003 moved them).
+    ids = ["01BX5ZZKBKACTAV9WEVGEMMVRZ", "01ARZ3NDEKTSV4RRFFQ69G5FAV", *(f"{n:026d}" for n in range(100))]
+    assert {keys.timeline_key(keys.POSTS_TIMELINE, utcnow(), post_id)[0] for post_id in ids} == {"POSTS#0"}
+
+
+def test_deleted_author_entries_sort_by_when_they_lapse_and_pending_ones_last() -> None:
+    now = utcnow()
+    entries = [
+        keys.deleted_author_sk("01B", now + timedelta(minutes=1)),
+        keys.deleted_author_sk("01A"),
+        keys.deleted_author_sk("01C", now - timedelta(minutes=1)),
+    ]
+    assert sorted(entries) == [entries[2], entries[0], entries[1]]
+    assert all(sk > keys.sortable_time(now) for sk in entries[:2])
+    assert [keys.deleted_author_id(sk) for sk in entries] == ["01B", "01A", "01C"]
 
 
 def test_secrets_never_appear_in_keys() -> None:

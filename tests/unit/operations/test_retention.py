@@ -1,4 +1,5 @@
-"""Which stream records start a purge: only TTL removing a soft-deleted profile."""
+"""Which stream records start a purge (only TTL removing a soft-deleted profile), the retirement of a
+deleted user's posts (only the soft delete) and the refresh of an author's copies (only a rename)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from devtools.template import ROOT
-from spooky_jobs.retention import ExpiredUser, deleted_user_id, expired_user
+from spooky_jobs.authors import renamed_user_id
+from spooky_jobs.retention import ExpiredUser, deleted_user, expired_user
 
 
 def ttl_removal() -> dict[str, Any]:
@@ -59,8 +61,15 @@ def soft_delete() -> dict[str, Any]:
 
 
 def test_a_soft_delete_names_the_user_whose_posts_to_retire() -> None:
-    assert deleted_user_id(DynamoDBRecord(soft_delete())) == "01JDQ7Z4X2M8K5V3N6P9R0T1WA"
+    found = deleted_user(DynamoDBRecord(soft_delete()))
+    assert found is not None
+    assert (found.user_id, found.deleted_at.isoformat(), found.post_count) == (
+        "01JDQ7Z4X2M8K5V3N6P9R0T1WA",
+        "2026-10-26T09:00:00+00:00",
+        0,
+    )
     assert expired_user(DynamoDBRecord(soft_delete())) is None  # and purges nothing yet
+    assert renamed_user_id(DynamoDBRecord(soft_delete())) is None  # nor refreshes copies
 
 
 def already_deleted(record: dict[str, Any]) -> None:
@@ -83,8 +92,38 @@ def test_no_other_change_retires_posts(change: Any) -> None:
     record = soft_delete()
     change(record)
 
-    assert deleted_user_id(DynamoDBRecord(record)) is None
-    assert deleted_user_id(DynamoDBRecord(ttl_removal())) is None
+    assert deleted_user(DynamoDBRecord(record)) is None
+    assert deleted_user(DynamoDBRecord(ttl_removal())) is None
+
+
+def rename() -> dict[str, Any]:
+    """The stream record of update-user changing the name of a live user."""
+    record = soft_delete()
+    before = record["dynamodb"]["OldImage"]
+    record["dynamodb"]["NewImage"] = {**before, "name": {"S": "Casper the Friendly"}}
+    return record
+
+
+def test_a_rename_names_the_author_whose_copies_to_refresh() -> None:
+    assert renamed_user_id(DynamoDBRecord(rename())) == "01JDQ7Z4X2M8K5V3N6P9R0T1WA"
+    assert deleted_user(DynamoDBRecord(rename())) is None
+
+
+def same_name(record: dict[str, Any]) -> None:
+    record["dynamodb"]["NewImage"]["name"] = record["dynamodb"]["OldImage"]["name"]
+    record["dynamodb"]["NewImage"]["postCount"] = {"N": "4"}  # e.g. a new post
+
+
+def of_a_deleted_user(record: dict[str, Any]) -> None:
+    record["dynamodb"]["NewImage"]["deletedAt"] = {"S": "2026-10-26T09:00:00.000000+0000"}
+
+
+@pytest.mark.parametrize("change", [same_name, a_post, of_a_deleted_user])
+def test_no_other_change_refreshes_copies(change: Any) -> None:
+    record = rename()
+    change(record)
+
+    assert renamed_user_id(DynamoDBRecord(record)) is None
 
 
 def test_records_the_purge_fails_are_retried_and_counted(

@@ -22,6 +22,13 @@ def caller_id(app: APIGatewayRestResolver) -> str:
     return str(user_id)
 
 
+def caller_name_and_email(app: APIGatewayRestResolver) -> tuple[str, str] | None:
+    """The signed-in user's name and email as the authorizer read them for this request, if it said."""
+    context = _authorizer_context(app)
+    name, email = context.get("userName"), context.get("userEmail")
+    return (str(name), str(email)) if name and email else None
+
+
 def caller_session_id(app: APIGatewayRestResolver) -> str:
     session_id = _authorizer_context(app).get("sessionId")
     if not session_id:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -132,6 +134,11 @@ class PostModel(SoftDeletedIndexed, KeyedModel):
     name = UnicodeAttribute()
     content = UnicodeAttribute(null=True)
     created_by_id = UnicodeAttribute(attr_name="createdById")
+    # The author as the feed shows them, so that one Query serves a feed page: written with the post
+    # (conditional on the author still having them) and kept in step after a rename by the stream job
+    # (spooky_jobs/authors.py). None on posts older than migration 0003 until it runs.
+    author_name = UnicodeAttribute(attr_name="authorName", null=True)
+    author_email = UnicodeAttribute(attr_name="authorEmail", null=True)
 
     user_posts = UserPostsIndex()
     timeline = TimelineIndex()
@@ -139,3 +146,20 @@ class PostModel(SoftDeletedIndexed, KeyedModel):
     @classmethod
     def key(cls, post_id: str) -> tuple[str, str]:
         return keys.post_pk(post_id), keys.POST_SK
+
+
+class DeletedAuthorModel(KeyedModel):
+    """pk=FEED#deleted-authors, sk=PENDING#<userId> from the user's soft delete until the retention job
+    has retired their posts, then sk=<hiddenUntil>#<userId> for a grace period: the feed hides the posts
+    of every user listed (repositories/deleted_authors.py)."""
+
+    Meta = app_table_meta()
+
+    user_id = UnicodeAttribute(attr_name="userId")
+    deleted_at = UTCDateTimeAttribute(attr_name="deletedAt")
+    # Only on entries with an end: TTL tidies them up after it (reads never depend on TTL).
+    ttl = TTLAttribute(null=True)
+
+    @classmethod
+    def key(cls, user_id: str, hidden_until: datetime | None = None) -> tuple[str, str]:
+        return keys.DELETED_AUTHORS_PK, keys.deleted_author_sk(user_id, hidden_until)

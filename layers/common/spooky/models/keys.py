@@ -19,12 +19,19 @@ VERIFICATION_PREFIX = "VERIFICATION#"
 POST_PREFIX = "POST#"
 # Posts of a deleted user, taken out of their listing (and the Timeline) until the purge.
 RETIRED_POST_PREFIX = "RETIRED#"
-# The Timeline index spreads writes over this many partitions per entity type; reads merge them.
-# Changing it re-keys the index: do it with a data migration (docs/operations.md).
-TIMELINE_SHARDS = 4
 # The Timeline's entity types (timeline_pk's ``kind``).
 USERS_TIMELINE = "USERS"
 POSTS_TIMELINE = "POSTS"
+# Partitions of the Timeline index per entity type; a listing merges them (repositories/timeline.py).
+# Users are spread over 4, so that no partition is hot. Posts share ONE partition, so that a feed page
+# is one Query: their write ceiling is that of one index partition, about 1,000 WCU/s (docs/data-model.md).
+# Changing a count re-keys the index: do it with a data migration (docs/operations.md).
+TIMELINE_SHARDS = {USERS_TIMELINE: 4, POSTS_TIMELINE: 1}
+# The feed's list of deleted users whose posts may still be on the Timeline (repositories/deleted_authors.py):
+# one partition, its sort keys ordered by the time each entry stops hiding its user.
+DELETED_AUTHORS_PK = "FEED#deleted-authors"
+# Until the retention job has retired the user's posts; sorts after every timestamp, so it never lapses.
+PENDING_DELETION_PREFIX = "PENDING#"
 # The health check's probe: a key that never exists, in every table.
 HEALTH_KEY = ("HEALTH#probe", "HEALTH")
 MIGRATION_SK = "MIGRATION"
@@ -35,9 +42,9 @@ def sortable_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def shard_of(entity_id: str) -> int:
+def shard_of(kind: str, entity_id: str) -> int:
     # A stable hash (not Python's salted hash()) so the shard never changes for an item.
-    return int(hashlib.sha256(entity_id.encode()).hexdigest()[:8], 16) % TIMELINE_SHARDS
+    return int(hashlib.sha256(entity_id.encode()).hexdigest()[:8], 16) % TIMELINE_SHARDS[kind]
 
 
 def user_pk(user_id: str) -> str:
@@ -71,6 +78,22 @@ def timeline_pk(kind: str, shard: int) -> str:
 
 def timeline_sk(created_at: datetime, entity_id: str) -> str:
     return f"{sortable_time(created_at)}#{entity_id}"
+
+
+def timeline_key(kind: str, created_at: datetime, entity_id: str) -> tuple[str, str]:
+    """gsi2pk and gsi2sk of an entity on the Timeline."""
+    return timeline_pk(kind, shard_of(kind, entity_id)), timeline_sk(created_at, entity_id)
+
+
+def deleted_author_sk(user_id: str, hidden_until: datetime | None = None) -> str:
+    """A deleted author's entry: pending (no end) until their posts are retired, then until a time."""
+    if hidden_until is None:
+        return f"{PENDING_DELETION_PREFIX}{user_id}"
+    return f"{sortable_time(hidden_until)}#{user_id}"
+
+
+def deleted_author_id(sort_key: str) -> str:
+    return sort_key.rsplit("#", 1)[-1]
 
 
 def secret_hash(secret: str) -> str:

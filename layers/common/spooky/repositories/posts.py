@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -14,13 +15,14 @@ from pynamodb.expressions.update import Action
 from spooky.clock import utcnow
 from spooky.db.batch import batch_get
 from spooky.db.transactions import Transaction, TransactionCancelled, run_transaction
-from spooky.errors import Forbidden, NotFound, PreconditionFailed, Unauthorized
+from spooky.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import PostModel, UserModel
 from spooky.pagination import Page, decode_cursor, encode_cursor
-from spooky.repositories._concurrent import in_parallel
+from spooky.repositories._concurrent import in_background, in_parallel
 from spooky.repositories._query import RawItem, as_start_key, key_of, query_once
+from spooky.repositories.deleted_authors import hidden_author_ids
 from spooky.repositories.timeline import timeline_page
 from spooky.repositories.users import DELETION_GRACE, get_user, live_user_condition, user_update_actions
 from spooky.request_context import stamp, stamp_actions
@@ -28,14 +30,27 @@ from spooky.schemas.posts import NewPost, PostChanges
 from spooky.schemas.users import UserChanges
 
 _USER_POSTS_POSITION = ("pk", "sk", "gsi1pk", "gsi1sk")
-# What a post listing shows of its author (DynamoDB attribute names).
+# What a listing shows of an author (DynamoDB attribute names).
 _AUTHOR_ATTRIBUTES = ("id", "name", "email", "deletedAt")
+# A post's copy of its author (DynamoDB attribute names; PostModel.author_name, author_email).
+_COPY_ATTRIBUTES = ("authorName", "authorEmail")
+# Times create_post writes the post again after a rename changed the author under it.
+_COPY_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author as listings show them; whether the email is shown is the service's decision."""
+
+    id: str
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
 class PostWithAuthor:
     post: PostModel
-    author: UserModel  # projected (_AUTHOR_ATTRIBUTES): never save it
+    author: Author
 
 
 @dataclass(frozen=True)
@@ -47,27 +62,56 @@ class AuthorPosts:
     next_cursor: str | None
 
 
+def author_of(user: UserModel) -> Author:
+    return Author(user.id, user.name, user.email)
+
+
 def _is_live(post: PostModel) -> bool:
     return post.deleted_at is None
 
 
-def new_post_item(author_id: str, post: NewPost, now: datetime) -> PostModel:
+def new_post_item(author: Author, post: NewPost, now: datetime) -> PostModel:
     post_id = new_id()
+    gsi2pk, gsi2sk = keys.timeline_key(keys.POSTS_TIMELINE, now, post_id)
     item = PostModel(
         *PostModel.key(post_id),
         id=post_id,
         name=post.name,
         content=post.content,
-        created_by_id=author_id,
+        created_by_id=author.id,
+        author_name=author.name,
+        author_email=author.email,
         created_at=now,
         updated_at=now,
         version=1,
-        gsi1pk=keys.user_pk(author_id),
+        gsi1pk=keys.user_pk(author.id),
         gsi1sk=keys.user_post_sk(now, post_id),
-        gsi2pk=keys.timeline_pk(keys.POSTS_TIMELINE, keys.shard_of(post_id)),
-        gsi2sk=keys.timeline_sk(now, post_id),
+        gsi2pk=gsi2pk,
+        gsi2sk=gsi2sk,
     )
     return stamp(item)
+
+
+def _current_author(author_id: str) -> Author:
+    """The live author, strongly consistent; NotFound when missing or deleted."""
+    user = _live_author(author_id, ["id", "name", "email"])
+    if user is None:
+        raise NotFound("Author not found")
+    return author_of(user)
+
+
+def _as_changed(author: Author, changes: UserChanges | None) -> Author:
+    """The author once the post's transaction has applied ``changes`` (a name given with the post)."""
+    name = changes.name if changes is not None and changes.name is not None else author.name
+    return Author(author.id, name, author.email)
+
+
+def copied_author_condition(author: Author) -> Condition:
+    """The author is live and still has the name and email a post copies from ``author``."""
+    condition: Condition = (
+        live_user_condition() & (UserModel.name == author.name) & (UserModel.email == author.email)
+    )
+    return condition
 
 
 def create_post(
@@ -75,29 +119,53 @@ def create_post(
     post: NewPost,
     author_changes: UserChanges | None = None,
     *,
+    author: Author | None = None,
     request_token: str | None = None,
 ) -> PostModel:
     """The specification's transaction: update the author and create the post, all or nothing.
 
     The author update increments postCount (and applies ``author_changes``, e.g. a new lastName)
-    under the condition that the author exists and is not deleted: DynamoDB has no foreign keys,
-    so this condition is what keeps posts from pointing at missing users.
+    under the condition that the author exists, is not deleted and still has the name and email the
+    post copies (``author``: what the authorizer read for this request, else one GetItem here).
+    DynamoDB has no foreign keys, so this condition keeps posts from pointing at missing users, and
+    the copy exact: a rename committed first cancels the transaction and the post is written again
+    with the new name (a rename committed after it reaches the post through the stream job).
     """
     now = utcnow()
-    item = new_post_item(author_id, post, now)
-    author = UserModel(*UserModel.key(author_id))
+    known = author if author is not None and author.id == author_id else _current_author(author_id)
+    item = new_post_item(known, post, now)
+    for attempt in range(_COPY_ATTEMPTS):
+        copied = _as_changed(known, author_changes)
+        item.author_name, item.author_email = copied.name, copied.email
+        try:
+            # A token names one request's parameters: only the first attempt carries it.
+            _create_post(item, known, author_changes, now, request_token if attempt == 0 else None)
+            return item
+        except TransactionCancelled as cancelled:
+            if not cancelled.failed("author"):
+                raise
+        current = _current_author(author_id)  # NotFound if deleted meanwhile
+        if current == known:  # no rename explains the failed condition: the author was not live
+            raise NotFound("Author not found")
+        known = current
+    raise Conflict("The author changed while the post was being created; retry")
+
+
+def _create_post(
+    item: PostModel, author: Author, changes: UserChanges | None, now: datetime, request_token: str | None
+) -> None:
+    profile = UserModel(*UserModel.key(author.id))
 
     def build(tx: Transaction) -> None:
         tx.update(
             "author",
-            author,
-            [*user_update_actions(author_changes, now), UserModel.post_count.add(1)],
-            condition=live_user_condition(),
+            profile,
+            [*user_update_actions(changes, now), UserModel.post_count.add(1)],
+            condition=copied_author_condition(author),
         )
         tx.put("post", item, condition=PostModel.pk.does_not_exist())
 
-    run_transaction(build, request_token, on_failed={"author": NotFound("Author not found")})
-    return item
+    run_transaction(build, request_token)
 
 
 def _live_author(user_id: str, attributes: Sequence[str] | None = None) -> UserModel | None:
@@ -157,31 +225,56 @@ def list_user_posts(user_id: str, cursor: str | None, limit: int) -> AuthorPosts
     return AuthorPosts(author, [PostModel.from_raw_data(raw) for raw in shown], next_cursor)
 
 
-class _FeedAuthors:
-    """The feed's ``keep``: shows posts of live authors, reading each author once per page."""
+def _has_copy(raw: RawItem) -> bool:
+    return all(name in raw for name in _COPY_ATTRIBUTES)
 
-    def __init__(self) -> None:
-        self.live: dict[str, UserModel] = {}
+
+def _author_id(raw: RawItem) -> str:
+    return str(raw["createdById"]["S"])
+
+
+class _FeedAuthors:
+    """The feed's ``keep``: hides the posts of the deleted authors read with the page, and reads the
+    authors of posts without a copy (written before migration 0003) once per page, strongly
+    consistent, hiding those posts too when their author is gone."""
+
+    def __init__(self, hidden: Future[set[str]]) -> None:
+        self._hidden = hidden
+        self._looked_up: dict[str, UserModel] = {}
         self._seen: set[str] = set()
 
     def keep(self, candidates: list[RawItem]) -> list[RawItem]:
-        wanted = sorted({raw["createdById"]["S"] for raw in candidates} - self._seen)
-        if wanted:
-            self.live.update(_live_authors(wanted))
-            self._seen.update(wanted)
-        return [raw for raw in candidates if raw["createdById"]["S"] in self.live]
+        hidden = self._hidden.result()
+        shown = [raw for raw in candidates if _author_id(raw) not in hidden]
+        uncopied = sorted({_author_id(raw) for raw in shown if not _has_copy(raw)} - self._seen)
+        if uncopied:
+            self._looked_up.update(_live_authors(uncopied))
+            self._seen.update(uncopied)
+        return [raw for raw in shown if _has_copy(raw) or _author_id(raw) in self._looked_up]
+
+    def author(self, post: PostModel) -> Author:
+        if post.author_name is not None and post.author_email is not None:
+            return Author(post.created_by_id, post.author_name, post.author_email)
+        return author_of(self._looked_up[post.created_by_id])
 
 
 def feed(cursor: str | None, limit: int) -> Page[PostWithAuthor]:
-    """The global feed, newest first: the Timeline shards merged, the authors in one BatchGetItem.
+    """The global feed, newest first: 2 requests, sent together.
 
-    Posts of deleted authors are skipped and the page refilled (timeline_page), so a page is full
-    while more posts exist, even before the retention job has taken those posts out of the index.
+    One Query of the posts' Timeline partition (limit + 1 posts, each carrying its author's name and
+    email) and one strongly consistent Query of the deleted authors whose posts may still be indexed
+    (deleted_authors). Their posts are skipped and the page refilled (timeline_page: more Queries,
+    only while a deletion's posts are being retired), so a page is full while more posts exist and
+    a deleted user's posts are gone from the moment the deletion is acknowledged.
     """
-    authors = _FeedAuthors()
-    raws, next_cursor = timeline_page(PostModel, keys.POSTS_TIMELINE, cursor, limit, authors.keep)
+    hidden = in_background(hidden_author_ids)
+    authors = _FeedAuthors(hidden)
+    try:
+        raws, next_cursor = timeline_page(PostModel, keys.POSTS_TIMELINE, cursor, limit, authors.keep)
+    finally:
+        wait([hidden])  # its request is part of this call (metrics, recordings), even on an empty page
     posts = [PostModel.from_raw_data(raw) for raw in raws]
-    return Page([PostWithAuthor(post, authors.live[post.created_by_id]) for post in posts], next_cursor)
+    return Page([PostWithAuthor(post, authors.author(post)) for post in posts], next_cursor)
 
 
 def _owned_live_post_condition(author_id: str, expected_version: int | None) -> Condition:

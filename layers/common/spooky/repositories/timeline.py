@@ -1,7 +1,9 @@
-"""Newest-first listings over the write-sharded Timeline index (users and posts by createdAt).
+"""Newest-first listings over the Timeline index (users and posts by createdAt).
 
-Writes spread over TIMELINE_SHARDS partitions per entity type, so no partition is hot. A page
-queries every shard once (concurrently) and merges; the cursor keeps each shard's position.
+An entity type may spread its writes over several partitions (keys.TIMELINE_SHARDS: users over 4, so
+no partition is hot; posts over one, so a feed page is one Query). A page queries every shard once
+(concurrently) and merges; the cursor keeps each shard's position, so a cursor of another layout is
+refused (400) rather than continued.
 
 Two things can leave the first round short of a page, and both are read further (more rounds) rather
 than answered with a short page:
@@ -23,7 +25,7 @@ from typing import Any
 from pynamodb.models import Model
 
 from spooky.models import keys
-from spooky.pagination import decode_cursor, encode_cursor
+from spooky.pagination import decode_cursor, encode_cursor, invalid_cursor
 from spooky.repositories._concurrent import in_parallel
 from spooky.repositories._query import RawItem, RawPage, as_start_key, key_of, query_once
 
@@ -60,9 +62,13 @@ def _sort_key(raw: RawItem) -> str:
 
 
 def _open_shards(kind: str, cursor: str | None) -> list[_Shard]:
+    numbers = range(keys.TIMELINE_SHARDS[kind])
     if cursor is None:
-        return [_Shard(shard, None) for shard in range(keys.TIMELINE_SHARDS)]
+        return [_Shard(shard, None) for shard in numbers]
     position = decode_cursor(f"timeline:{kind}", cursor)
+    if set(position) != {str(number) for number in numbers}:
+        # Signed, but made when the index had another number of shards (before a re-keying).
+        raise invalid_cursor()
     shards = []
     for number, value in position.items():
         resume = None if value == _EXHAUSTED else value

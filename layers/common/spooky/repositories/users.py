@@ -18,6 +18,7 @@ from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
 from spooky.repositories._query import query_once
+from spooky.repositories.deleted_authors import pending_entry
 from spooky.request_context import stamp, stamp_actions
 from spooky.schemas.users import NewUser, UserChanges
 
@@ -44,6 +45,7 @@ def is_live(user: UserModel) -> bool:
 
 def new_user_item(user: NewUser, now: datetime) -> UserModel:
     user_id = new_id()
+    gsi2pk, gsi2sk = keys.timeline_key(keys.USERS_TIMELINE, now, user_id)
     item = UserModel(
         *UserModel.key(user_id),
         id=user_id,
@@ -59,8 +61,8 @@ def new_user_item(user: NewUser, now: datetime) -> UserModel:
         version=1,
         gsi1pk=keys.user_pk(user_id),
         gsi1sk=keys.PROFILE_SK,
-        gsi2pk=keys.timeline_pk(keys.USERS_TIMELINE, keys.shard_of(user_id)),
-        gsi2sk=keys.timeline_sk(now, user_id),
+        gsi2pk=gsi2pk,
+        gsi2sk=gsi2sk,
     )
     return stamp(item)
 
@@ -331,6 +333,8 @@ def _soft_deletion(user_id: str, email: str, now: datetime, *, release_email: bo
         # The claim released is the one of the email read: no email change can slip in between.
         condition = live_user_condition() & (UserModel.email == email)
         tx.update("user", profile, _soft_delete_actions(now), condition=condition)
+        # The feed hides the user's posts from this write on, until they are retired from its index.
+        tx.put("feed", pending_entry(user_id, now))
         if release_email:
             claim = EmailClaimModel(*EmailClaimModel.key(email))
             tx.delete("email", claim, condition=EmailClaimModel.user_id == user_id)

@@ -16,6 +16,7 @@ from spooky.schemas.posts import PostOut
 from spooky.schemas.users import AuthorOut, PublicUserOut, UserOut
 
 if TYPE_CHECKING:  # services.health maps its result with this module
+    from spooky.repositories.posts import Author
     from spooky.services.health import Health
 
 
@@ -29,9 +30,9 @@ def to_public_user_out(user: UserModel, show_email: bool) -> PublicUserOut:
     return public if show_email else public.model_copy(update={"email": None})
 
 
-def author_out(user: UserModel, show_email: bool) -> AuthorOut:
+def author_out(author: UserModel | Author, show_email: bool) -> AuthorOut:
     """An author as a listing shows it: the email only to signed-in callers (``show_email``)."""
-    return AuthorOut(id=user.id, name=user.name, email=user.email if show_email else None)
+    return AuthorOut(id=author.id, name=author.name, email=author.email if show_email else None)
 
 
 def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:

@@ -13,11 +13,22 @@ from spooky.schemas.posts import NewPost, PostChanges, PostOut
 from spooky.services.mapping import author_out, to_post_out
 
 
-def create_post(author_id: str, new_post: NewPost, idempotency_key: str | None = None) -> PostOut:
-    """Create a post; with an Idempotency-Key, a retry returns the first result and writes nothing."""
+def create_post(
+    author_id: str,
+    new_post: NewPost,
+    idempotency_key: str | None = None,
+    *,
+    known: tuple[str, str] | None = None,
+) -> PostOut:
+    """Create a post; with an Idempotency-Key, a retry returns the first result and writes nothing.
+
+    ``known``: the author's name and email as already read for this request (the authorizer's), which
+    the post copies; without them the repository reads the author first.
+    """
+    author = post_repository.Author(author_id, *known) if known else None
 
     def execute() -> PostOut:
-        return to_post_out(post_repository.create_post(author_id, new_post))
+        return to_post_out(post_repository.create_post(author_id, new_post, author=author))
 
     payload = new_post.model_dump(mode="json")
     return run_once("create_post", author_id, idempotency_key, payload, execute, PostOut)

@@ -1,26 +1,33 @@
 """What happens to a deleted user's data: retired from the indexes at once, purged after the grace period.
 
 Soon after the deletion, ``retire_posts`` takes the user's posts out of the Timeline and out of
-their UserPosts listing range, so reads stop skipping them (reads already hide them: they check the
-author). After the grace period TTL removes the soft-deleted profile itself; ``purge_user_data``
-removes the rest of the specification's cascade (sessions and accounts with the user) and the user's posts and
-email claim. Every step is idempotent, so a retried or repeated run is harmless.
+their UserPosts listing range, so reads stop skipping them (reads already hide them: the feed by the
+deleted-authors entry the soft delete wrote, other reads by checking the author); once every post is
+retired, ``stop_hiding`` lets that entry lapse. After the grace period TTL removes the soft-deleted
+profile itself; ``purge_user_data`` removes the rest of the specification's cascade (sessions and
+accounts with the user) and the user's posts and email claim. Every step is idempotent, so a retried
+or repeated run is harmless.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
+from spooky.clock import utcnow
 from spooky.db.batch import batch_write
 from spooky.db.errors import is_condition_failure
 from spooky.models import keys
-from spooky.models.app import AccountModel, EmailClaimModel, PostModel
+from spooky.models.app import AccountModel, DeletedAuthorModel, EmailClaimModel, PostModel
 from spooky.repositories._query import RawItem, query_once
+from spooky.repositories.deleted_authors import retired_entry
 from spooky.repositories.sessions import delete_collection
+from spooky_jobs.pacing import Pace, write_units
+from spooky_jobs.repositories.authors import IndexLagging
 
 PAGE_SIZE = 100
 
@@ -61,7 +68,7 @@ def _all_pages(
             return items
 
 
-def _retire_post(raw: RawItem) -> bool:
+def retire_post(raw: RawItem) -> bool:
     """Move one post out of the Timeline and out of its author's listing range (keys only).
 
     Conditional on the post still being where the index showed it, so a repeated run changes nothing.
@@ -85,13 +92,16 @@ def _retire_post(raw: RawItem) -> bool:
     return True
 
 
-def retire_posts(user_id: str) -> int:
+def retire_posts(user_id: str, post_count: int) -> int:
     """Take a deleted user's live posts out of the feed and out of their listing, page by page.
 
-    One Query per PAGE_SIZE posts and one UpdateItem per post (an index key cannot be changed by a
-    batch write without rewriting the whole item from a possibly stale index copy).
+    One Query per PAGE_SIZE posts and one UpdateItem per post, paced (an index key cannot be changed
+    by a batch write without rewriting the whole item from a possibly stale index copy). Then the
+    index must show ``post_count`` (the profile's postCount, frozen by the deletion) retired posts: a
+    post it did not list yet (index updates are asynchronous) raises IndexLagging, and the stream
+    record is retried, so the feed never stops hiding a post that is still on the Timeline.
     """
-    retired = 0
+    retired, pace = 0, Pace()
     start: RawItem | None = None
     while True:
         page = query_once(
@@ -102,10 +112,33 @@ def retire_posts(user_id: str) -> int:
             limit=PAGE_SIZE,
             exclusive_start_key=start,
         )
-        retired += sum(_retire_post(raw) for raw in page.items)
+        for raw in page.items:
+            if retire_post(raw):
+                retired += 1
+                pace.wait(write_units(raw))  # only writes that changed the index spend its throughput
         start = page.last_evaluated_key
         if start is None:
-            return retired
+            break
+    listed = _count_listed(user_id, keys.RETIRED_POST_PREFIX)
+    if listed < post_count:
+        raise IndexLagging(f"the index lists {listed} of the {post_count} retired posts of user {user_id}")
+    return retired
+
+
+def _count_listed(user_id: str, prefix: str) -> int:
+    count: int = PostModel.user_posts.count(keys.user_pk(user_id), PostModel.gsi1sk.startswith(prefix))
+    return count
+
+
+def stop_hiding(user_id: str, deleted_at: datetime) -> None:
+    """Once the posts are retired: the feed's pending entry for the user becomes one that lapses after
+    the index-lag grace (written first, so the user is never unlisted in between)."""
+    retired_entry(user_id, deleted_at, utcnow()).save()
+    _delete_pending_entry(user_id)
+
+
+def _delete_pending_entry(user_id: str) -> None:
+    DeletedAuthorModel(*DeletedAuthorModel.key(user_id)).delete()
 
 
 def _purge_posts(user_id: str) -> int:
@@ -150,8 +183,9 @@ def _release_email(user_id: str, email: str | None) -> bool:
 
 
 def purge_user_data(user_id: str, email: str | None) -> PurgeReport:
-    """Delete the sessions, posts, accounts and email claim of a deleted user."""
-    return PurgeReport(
+    """Delete the sessions, posts, accounts and email claim of a deleted user, and the feed's entry
+    for them (still pending only if retiring their posts never succeeded: the posts are gone now)."""
+    report = PurgeReport(
         user_id=user_id,
         # Every page of the user's sessions, read strongly consistent (spooky.repositories.sessions).
         sessions=delete_collection(user_id),
@@ -159,3 +193,5 @@ def purge_user_data(user_id: str, email: str | None) -> PurgeReport:
         accounts=_purge_accounts(user_id),
         email_released=_release_email(user_id, email),
     )
+    _delete_pending_entry(user_id)
+    return report
