@@ -18,7 +18,8 @@ from spooky.models.app import PostModel, UserModel
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser, UserChanges
-from spooky_jobs.repositories.authors import IndexLagging, refresh_author_copies
+from spooky_jobs.repositories.authors import refresh_author_copies
+from spooky_jobs.repositories.post_rewrites import IndexLagging
 from tests.integration.conftest import LocalDynamo
 from tests.support.factories import open_session
 from tests.support.streams import TableStream, lambda_event

@@ -6,17 +6,9 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from spooky.db.errors import is_condition_failure
-from spooky.models import keys
 from spooky.models.app import PostModel, UserModel
-from spooky.repositories._query import RawItem, query_once
-from spooky_jobs.pacing import Pace, write_units
-
-PAGE_SIZE = 100
-
-
-class IndexLagging(RuntimeError):
-    """The UserPosts index does not show every post of the user yet (index updates are asynchronous):
-    raised so that the stream record is retried, rather than leaving a post behind."""
+from spooky.repositories._query import RawItem
+from spooky_jobs.repositories.post_rewrites import IndexLagging, rewrite_listed_posts
 
 
 def _stale_copy(author: UserModel) -> Condition:
@@ -72,25 +64,7 @@ def refresh_author_copies(user_id: str) -> int:
     author = _live_author(user_id)
     if author is None:
         return 0
-    pace, seen, written = Pace(), 0, 0
-    start: RawItem | None = None
-    while True:
-        page = query_once(
-            PostModel,
-            keys.user_pk(user_id),
-            PostModel.gsi1sk.startswith(keys.POST_PREFIX),
-            index_name="UserPosts",
-            limit=PAGE_SIZE,
-            exclusive_start_key=start,
-        )
-        for raw in page.items:
-            if refresh_copy(raw, author):
-                written += 1
-                pace.wait(write_units(raw))  # only writes that changed the index spend its throughput
-        seen += len(page.items)
-        start = page.last_evaluated_key
-        if start is None:
-            break
+    seen, written = rewrite_listed_posts(user_id, lambda raw: refresh_copy(raw, author))
     if seen < int(author.post_count or 0):
         raise IndexLagging(f"the index lists {seen} of the {author.post_count} posts of user {user_id}")
     return written

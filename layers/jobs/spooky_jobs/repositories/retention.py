@@ -26,8 +26,7 @@ from spooky.models.app import AccountModel, DeletedAuthorModel, EmailClaimModel,
 from spooky.repositories._query import RawItem, query_once
 from spooky.repositories.deleted_authors import retired_entry
 from spooky.repositories.sessions import delete_collection
-from spooky_jobs.pacing import Pace, write_units
-from spooky_jobs.repositories.authors import IndexLagging
+from spooky_jobs.repositories.post_rewrites import IndexLagging, rewrite_listed_posts
 
 PAGE_SIZE = 100
 
@@ -101,24 +100,7 @@ def retire_posts(user_id: str, post_count: int) -> int:
     post it did not list yet (index updates are asynchronous) raises IndexLagging, and the stream
     record is retried, so the feed never stops hiding a post that is still on the Timeline.
     """
-    retired, pace = 0, Pace()
-    start: RawItem | None = None
-    while True:
-        page = query_once(
-            PostModel,
-            keys.user_pk(user_id),
-            PostModel.gsi1sk.startswith(keys.POST_PREFIX),
-            index_name="UserPosts",
-            limit=PAGE_SIZE,
-            exclusive_start_key=start,
-        )
-        for raw in page.items:
-            if retire_post(raw):
-                retired += 1
-                pace.wait(write_units(raw))  # only writes that changed the index spend its throughput
-        start = page.last_evaluated_key
-        if start is None:
-            break
+    _, retired = rewrite_listed_posts(user_id, retire_post)
     listed = _count_listed(user_id, keys.RETIRED_POST_PREFIX)
     if listed < post_count:
         raise IndexLagging(f"the index lists {listed} of the {post_count} retired posts of user {user_id}")
