@@ -41,7 +41,7 @@ BUDGETS: dict[str, Budget] = {
     "GET /api/auth/list-sessions": Budget(1),
     "POST /api/auth/revoke-session": Budget(1),
     "POST /api/auth/revoke-sessions": Budget(1),
-    "POST /api/auth/revoke-other-sessions": Budget(1),
+    "POST /api/auth/revoke-other-sessions": Budget(2),  # the caller's session read, then the write
     "POST /api/auth/update-user": Budget(1),
     "POST /api/auth/change-password": Budget(2),
     "POST /api/auth/send-verification-email": Budget(2),

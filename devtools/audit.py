@@ -18,7 +18,8 @@ from devtools.operator import add_target_arguments, configure_target
 from spooky_jobs import pseudonyms
 from spooky_jobs.repositories.audit import history
 
-ENTITIES = ("user", "post", "session", "account")
+# "sessions": revocations of all of a user's sessions (the session epoch), by user id.
+ENTITIES = ("user", "post", "session", "sessions", "account")
 PSEUDONYM = "pseudonym"
 
 

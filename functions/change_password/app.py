@@ -6,8 +6,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from spooky.http.api import create_app, lambda_handler
-from spooky.http.auth import client_of, remembered, session_response
-from spooky.http.request import caller_id
+from spooky.http.auth import client_of, session_response
+from spooky.http.request import caller_id, caller_session_id
 from spooky.schemas.auth import ChangePasswordBody, TokenAndUser
 from spooky.services.auth import credentials
 
@@ -18,10 +18,10 @@ app = create_app()
 def change_password(body: Annotated[ChangePasswordBody, Body(embed=False)]) -> Response[TokenAndUser]:
     changed = credentials.change_password(
         caller_id(app),
+        caller_session_id(app),
         body.current_password,
         body.new_password,
         revoke_other_sessions=body.revoke_other_sessions is True,
-        remember=remembered(app),
         client=client_of(app),
     )
     return session_response(changed.body, changed.session)

@@ -32,7 +32,9 @@ def store_session(item: SessionModel) -> SessionModel:
     user_id = item.user_id
     item.epoch = sessions.epoch_in(read_consistently(sessions.epoch_key(user_id)), user_id)
     write_together(
-        users.live_check(user_id), sessions.epoch_unchanged(user_id, item.epoch), sessions.opening(item)
+        users.live_check(user_id),
+        sessions.epoch_unchanged(user_id, sessions.EpochRead(item.epoch)),
+        sessions.opening(item),
     )
     return item
 

@@ -121,7 +121,7 @@ def test_a_session_read_before_a_revocation_is_not_opened_after_it(local_tables:
 
     with pytest.raises(sessions.SessionsRevoked):
         write_together(
-            sessions.epoch_unchanged(user.id, epoch),
+            sessions.epoch_unchanged(user.id, sessions.EpochRead(epoch)),
             sessions.opening(sessions.new_session_item(token, utcnow() + WEEK, epoch=epoch)),
         )
     assert not _alive(token)
@@ -154,7 +154,7 @@ def test_revoking_all_sessions_keeps_the_named_one(local_tables: dict[str, str])
     tokens = [_open(user.id, utcnow() + WEEK) for _ in range(4)]
     other_token = _open(other.id, utcnow() + WEEK)
 
-    sessions.revoke_all(user.id, keep_session_id=tokens[1].session_id)
+    sessions.revoke_others(user.id, tokens[1].session_id)
 
     assert [_alive(token) for token in tokens] == [False, True, False, False]
     assert _alive(other_token)

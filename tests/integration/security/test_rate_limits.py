@@ -10,6 +10,7 @@ import pytest
 from spooky.ids import new_id
 from spooky.services.auth import rate_limits
 from tests.support.client import Reply, call
+from tests.support.factories import open_session
 
 PASSWORD = "the real password"
 ATTACKER, OWNER = "203.0.113.66", "198.51.100.10"
@@ -80,13 +81,19 @@ def test_one_source_ip_spraying_many_accounts_is_throttled(small_limits: None) -
     assert statuses == [401] * 5 + [429]
 
 
+def _as_signed_in(user_id: str, path: str, body: object, ip: str) -> Reply:
+    """``path`` as the authorizer passes it on for a live session of the user (the stolen one)."""
+    session = open_session(user_id).session_id
+    return call("POST", path, user_id=user_id, session_id=session, body=body, source_ip=ip)
+
+
 def _change_password(user_id: str, current: str, ip: str = ATTACKER) -> Reply:
     body = {"currentPassword": current, "newPassword": "a different password"}
-    return call("POST", "/api/auth/change-password", user_id=user_id, body=body, source_ip=ip)
+    return _as_signed_in(user_id, "/api/auth/change-password", body, ip)
 
 
 def _delete_user(user_id: str, password: str, ip: str = ATTACKER) -> Reply:
-    return call("POST", "/api/auth/delete-user", user_id=user_id, body={"password": password}, source_ip=ip)
+    return _as_signed_in(user_id, "/api/auth/delete-user", {"password": password}, ip)
 
 
 @pytest.mark.parametrize("route", [_change_password, _delete_user])

@@ -51,6 +51,15 @@ class TransactionCancelled(Conflict):
         return self.reasons.get(label) == CONDITION_FAILED_REASON
 
 
+class TransactionContended(Conflict):
+    """Other requests kept changing some of the transaction's items through every retry: ``labels``
+    names them (empty when DynamoDB did not say which)."""
+
+    def __init__(self, labels: set[str]) -> None:
+        super().__init__("The item is being changed by another request; retry")
+        self.labels = labels
+
+
 class Transaction:
     """A TransactWrite whose items carry labels."""
 
@@ -112,8 +121,8 @@ def run_transaction(
 
     When the condition of the item labelled ``label`` fails, ``on_failed[label]`` is raised (the first
     label in the mapping's order that failed); any other failed condition raises TransactionCancelled.
-    Conflicts that persist raise Conflict, and throttling that persists ServiceUnavailable; nothing is
-    ever partially written.
+    Conflicts that persist raise TransactionContended (a Conflict), and throttling that persists
+    ServiceUnavailable; nothing is ever partially written.
     """
     try:
         _commit_with_retries(build, client_request_token)
@@ -167,6 +176,9 @@ def _commit_with_retries(build: Callable[[Transaction], Any], client_request_tok
                 raise
             if attempt == MAX_ATTEMPTS - 1:
                 if TRANSACTION_CONFLICT_REASON in codes or "Conflict" in code or "InProgress" in code:
-                    raise Conflict("The item is being changed by another request; retry") from error
+                    contended = {
+                        label for label, reason in reasons.items() if reason == TRANSACTION_CONFLICT_REASON
+                    }
+                    raise TransactionContended(contended) from error
                 raise ServiceUnavailable("DynamoDB is busy; retry shortly") from error
             _backoff(attempt)

@@ -49,8 +49,12 @@ def first_at_limit(counters: Sequence[Counter], items: Items, now: datetime) -> 
     return None
 
 
+# Labels of the counters in a transaction (``limit:<index>``), to tell them from the other items.
+LABEL_PREFIX = "limit:"
+
+
 def _label(index: int) -> str:
-    return f"limit:{index}"
+    return f"{LABEL_PREFIX}{index}"
 
 
 def counting(counters: Sequence[Counter], now: datetime, refusal: Callable[[Counter], Exception]) -> Part:

@@ -17,13 +17,14 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.expressions.condition import Condition
 
 from spooky.auth.session_tokens import SessionToken
 from spooky.clock import utcnow
 from spooky.db.batch import ItemKey, Items, batch_write, read_consistently
 from spooky.db.errors import is_condition_failure
 from spooky.db.transactions import Part, Transaction, write_together
-from spooky.errors import Conflict
+from spooky.errors import Unauthorized
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import UserModel
@@ -36,11 +37,20 @@ from spooky.request_context import stamp, stamp_actions
 PAGE_SIZE = 500
 
 
-class SessionsRevoked(Conflict):
-    """Every session of the user was revoked while this one was being opened: it would be dead."""
+class SessionsRevoked(Unauthorized):
+    """The user's sessions were revoked since the epoch was read: the caller's session is dead, or a
+    session about to be opened would be."""
 
     def __init__(self) -> None:
-        super().__init__("The user's sessions were revoked meanwhile; sign in again")
+        super().__init__("The session was revoked; sign in again")
+
+
+@dataclass(frozen=True)
+class EpochRead:
+    """The user's session epoch as a request read it (``value`` None: never revoked), so that its
+    writes can be conditioned on it not having moved since."""
+
+    value: str | None
 
 
 @dataclass(frozen=True)
@@ -108,41 +118,74 @@ def opening(session: SessionModel) -> Part:
     return Part(build)
 
 
-def epoch_unchanged(user_id: str, epoch: str | None) -> Part:
-    """A transaction part: the user's sessions were not revoked since ``epoch`` was read (else
-    SessionsRevoked), so a session opened with it is not born dead."""
+def _epoch_is(seen: EpochRead) -> Condition:
+    condition: Condition = (
+        SessionEpochModel.pk.does_not_exist() if seen.value is None else SessionEpochModel.epoch == seen.value
+    )
+    return condition
+
+
+def epoch_unchanged(user_id: str, seen: EpochRead) -> Part:
+    """A transaction part: the user's sessions were not revoked since ``seen`` was read (else
+    SessionsRevoked), so a session opened in it is not born dead."""
 
     def build(tx: Transaction) -> None:
         key = epoch_key(user_id)
-        condition = (
-            SessionEpochModel.pk.does_not_exist() if epoch is None else SessionEpochModel.epoch == epoch
-        )
-        tx.check("epoch", SessionEpochModel, key.hash_key, key.range_key, condition=condition)
+        tx.check("epoch", SessionEpochModel, key.hash_key, key.range_key, condition=_epoch_is(seen))
 
     return Part(build, {"epoch": SessionsRevoked()})
 
 
-def revocation(user_id: str, *, keep_session_id: str | None = None) -> tuple[str, Part]:
-    """A transaction part revoking every session of the user (but ``keep_session_id``, moved to the
-    new epoch), and the new epoch, for a session opened in the same transaction."""
-    epoch = new_id()
+def revocation(
+    user_id: str, *, seen: EpochRead | None = None, keep_session_id: str | None = None
+) -> tuple[str, Part]:
+    """A transaction part revoking every session of the user, and the new epoch (for a session opened
+    in the same transaction).
+
+    With ``seen`` (the epoch the caller's session was checked in) it applies only while that is still
+    the epoch, else SessionsRevoked: a request whose own session was revoked meanwhile revokes nothing
+    more, and cannot move that session into the new epoch. ``keep_session_id`` is moved to the new
+    epoch (revoke-other-sessions); it needs ``seen``.
+    """
+    epoch, now = new_id(), utcnow()
+    condition = _epoch_is(seen) if seen is not None else None
 
     def build(tx: Transaction) -> None:
-        now = utcnow()
         item = SessionEpochModel(*SessionEpochModel.key(user_id))
         actions = [SessionEpochModel.epoch.set(epoch), SessionEpochModel.updated_at.set(now)]
-        tx.update("epoch", item, [*actions, *stamp_actions()])
+        tx.update("epoch", item, [*actions, *stamp_actions()], condition=condition)
         if keep_session_id is not None:
             kept = SessionModel(*SessionModel.key(user_id, keep_session_id))
             moved = [SessionModel.epoch.set(epoch), SessionModel.updated_at.set(now), *stamp_actions()]
-            tx.update("kept", kept, moved, condition=SessionModel.pk.exists())
+            tx.update("kept", kept, moved, condition=SessionModel.expires_at > now)
 
-    return epoch, Part(build)
+    return epoch, Part(build, {"epoch": SessionsRevoked(), "kept": SessionsRevoked()})
 
 
-def revoke_all(user_id: str, *, keep_session_id: str | None = None) -> None:
-    """Revoke every session of the user (but ``keep_session_id``): ONE write at any count."""
-    _, part = revocation(user_id, keep_session_id=keep_session_id)
+def caller_session(
+    user_id: str, session_id: str, *also: ItemKey[Any]
+) -> tuple[SessionModel, EpochRead, Items]:
+    """The caller's session (the authorizer admitted it) and the epoch it lives in, read again with
+    ``also`` in one strongly consistent BatchGetItem; SessionsRevoked if it died since."""
+    items = read_consistently(session_key(user_id, session_id), epoch_key(user_id), *also)
+    session = items.get(session_key(user_id, session_id))
+    seen = EpochRead(epoch_in(items, user_id))
+    if session is None or not is_alive(session, seen.value, utcnow()):
+        raise SessionsRevoked()
+    return session, seen, items
+
+
+def revoke_all(user_id: str) -> None:
+    """Revoke every session of the user: ONE write at any count."""
+    _, part = revocation(user_id)
+    write_together(part)
+
+
+def revoke_others(user_id: str, session_id: str) -> None:
+    """Revoke every session of the user but the caller's, which moves to the new epoch: one read of the
+    caller's session and epoch, then one transaction conditioned on that epoch."""
+    _, seen, _ = caller_session(user_id, session_id)
+    _, part = revocation(user_id, seen=seen, keep_session_id=session_id)
     write_together(part)
 
 

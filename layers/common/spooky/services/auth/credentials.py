@@ -16,7 +16,7 @@ from spooky.clock import utcnow
 from spooky.db.batch import read_consistently
 from spooky.db.transactions import write_together
 from spooky.email import deliver
-from spooky.errors import BadRequest, NotFound
+from spooky.errors import BadRequest, Conflict, NotFound
 from spooky.models.app import AccountModel, UserModel
 from spooky.repositories import sessions as session_repository
 from spooky.repositories import users as user_repository
@@ -83,19 +83,22 @@ class _Credentials:
 
     user: UserModel
     password_hash: str
-    epoch: str | None
+    epoch: session_repository.EpochRead
+
+
+# Read in place of an unknown email's user, so that every sign-in makes the same requests: no stored id
+# contains "~" (ids are [A-Za-z0-9_-]).
+NO_USER_ID = "~no-such-user"
 
 
 def _credentials_by_email(email: str, attempt: rate_limits.Attempt) -> _Credentials | None:
-    """Two strongly consistent BatchGetItems: the email's claim with the attempt's counters (a 429 at a
-    limit, before any hashing), then the user, credential account and session epoch."""
+    """Two strongly consistent BatchGetItems, known email or not: the email's claim with the attempt's
+    counters (a 429 at a limit, before any hashing), then the user, credential account and epoch."""
     claim_key = user_repository.email_claim_key(email)
     first = read_consistently(claim_key, *attempt.keys())
     attempt.refuse_if_at_limit(first)
     claim = first.get(claim_key)
-    if claim is None:
-        return None
-    user_id = claim.user_id
+    user_id = claim.user_id if claim else NO_USER_ID
     items = read_consistently(
         user_repository.profile_key(user_id),
         user_repository.credential_key(user_id),
@@ -103,9 +106,11 @@ def _credentials_by_email(email: str, attempt: rate_limits.Attempt) -> _Credenti
     )
     user = user_repository.live_user_in(items, user_id)
     account = items.get(user_repository.credential_key(user_id))
-    if user is None or account is None or not account.password:
+    if claim is None or user is None or account is None or not account.password:
         return None
-    return _Credentials(user, account.password, session_repository.epoch_in(items, user_id))
+    return _Credentials(
+        user, account.password, session_repository.EpochRead(session_repository.epoch_in(items, user_id))
+    )
 
 
 def sign_in(
@@ -135,7 +140,7 @@ def sign_in(
         if check.needs_rehash
         else user_repository.credential_unchanged(user_id, found.password_hash)
     )
-    session = new_session(user_id, remember=remember, client=client, epoch=found.epoch)
+    session = new_session(user_id, remember=remember, client=client, epoch=found.epoch.value)
     try:
         rate_limits.commit(
             attempt,
@@ -146,6 +151,8 @@ def sign_in(
         )
     except NotFound:  # deleted, or the password changed, between the read and the session write
         raise errors.invalid_email_or_password() from None
+    except session_repository.SessionsRevoked:  # the user's sessions were revoked meanwhile
+        raise Conflict("The account's sessions were revoked while signing in; sign in again") from None
     answer = SignInOut(
         redirect=callback_url is not None, token=session.token, url=callback_url, user=to_user_out(found.user)
     )
@@ -163,40 +170,43 @@ def _check_current_password(attempt: rate_limits.Attempt, account: AccountModel 
 
 def change_password(
     user_id: str,
+    session_id: str,
     current_password: str,
     new_password: str,
     *,
     revoke_other_sessions: bool,
-    remember: bool,
     client: Client,
 ) -> PasswordChanged:
-    """Replace the password after checking the current one: two requests (the user, credential and
-    rate counters in one read; then one transaction).
+    """Replace the password after checking the current one: two requests (the caller's session and
+    epoch, the user, credential and rate counters in one read; then one transaction).
 
     With revokeOtherSessions every session (the current one included) is revoked and a new one is
-    returned, as Better Auth does: a new session epoch and the new session, in the same transaction.
+    returned, as Better Auth does, as long-lived as the current one: a new session epoch and the new
+    session, in the same transaction. Every write is conditioned on the caller's session still living.
     """
     check_password_rules(new_password)
     attempt = rate_limits.password_check(user_id, client.ip_address)
-    items = read_consistently(
-        user_repository.profile_key(user_id), user_repository.credential_key(user_id), *attempt.keys()
+    credential_key = user_repository.credential_key(user_id)
+    current, seen, items = session_repository.caller_session(
+        user_id, session_id, user_repository.profile_key(user_id), credential_key, *attempt.keys()
     )
     attempt.refuse_if_at_limit(items)
     user = user_repository.live_user_in(items, user_id)
     if user is None:
         raise errors.unauthorized()
-    current_hash = _check_current_password(
-        attempt, items.get(user_repository.credential_key(user_id)), current_password
-    )
+    current_hash = _check_current_password(attempt, items.get(credential_key), current_password)
+    new_hash = hash_password(new_password)
     parts = [
         user_repository.live_check(user_id),
-        user_repository.password_change(user_id, hash_password(new_password), current_hash=current_hash),
+        user_repository.password_change(user_id, new_hash, current_hash=current_hash),
     ]
     started = None
     if revoke_other_sessions:
-        epoch, revocation = session_repository.revocation(user_id)
-        started = new_session(user_id, remember=remember, client=client, epoch=epoch)
+        epoch, revocation = session_repository.revocation(user_id, seen=seen)
+        started = new_session(user_id, remember=current.remember, client=client, epoch=epoch)
         parts += [revocation, session_repository.opening(started.session)]
+    else:
+        parts.append(session_repository.epoch_unchanged(user_id, seen))
     try:
         rate_limits.commit(attempt, *parts)
     except NotFound:  # the password changed (or the user went) since it was verified
@@ -235,7 +245,8 @@ def delete_user(
     ip_address: str | None = None,
 ) -> None:
     """Soft-delete the signed-in user and revoke all their sessions: two requests (one read, then the
-    soft delete, the email's release and a new session epoch in one transaction).
+    soft delete, the email's release and a new session epoch in one transaction, conditioned on the
+    caller's session still living).
 
     A given password must be right; users with a password must give it (USER_ALREADY_HAS_PASSWORD);
     users without one need a session opened within the last day (SESSION_EXPIRED). Deletion links
@@ -245,34 +256,34 @@ def delete_user(
     if token:
         raise errors.invalid_token()
     attempt = rate_limits.password_check(user_id, ip_address) if password is not None else None
-    session_key = session_repository.session_key(user_id, session_id)
-    items = read_consistently(
+    credential_key = user_repository.credential_key(user_id)
+    session, seen, items = session_repository.caller_session(
+        user_id,
+        session_id,
         user_repository.profile_key(user_id),
-        user_repository.credential_key(user_id),
-        session_key,
-        session_repository.epoch_key(user_id),
+        credential_key,
         *(attempt.keys() if attempt else []),
     )
     user = user_repository.live_user_in(items, user_id)
     if user is None:
         raise errors.unauthorized()
-    account = items.get(user_repository.credential_key(user_id))
-    _, revocation = session_repository.revocation(user_id)
+    account = items.get(credential_key)
+    _, revocation = session_repository.revocation(user_id, seen=seen)
     if attempt is not None and password is not None:
         attempt.refuse_if_at_limit(items)
         verified = _check_current_password(attempt, account, password)
-        checks = [attempt.counted(), user_repository.credential_unchanged(user_id, verified)]
-        user_repository.soft_delete(user, *checks, revocation)
+        try:
+            user_repository.soft_delete(
+                user, attempt.counted(), user_repository.credential_unchanged(user_id, verified), revocation
+            )
+        except NotFound:  # the password changed since it was verified (or the user went)
+            raise errors.invalid_password() from None
         return
     if account is not None and account.password:
         raise BadRequest(
             "User already has a password. Provide that to delete the account.",
             code="USER_ALREADY_HAS_PASSWORD",
         )
-    session = items.get(session_key)
-    epoch = session_repository.epoch_in(items, user_id)
-    if session is None or not session_repository.is_alive(session, epoch, utcnow()):
-        raise errors.unauthorized()
     if utcnow() - session.created_at >= FRESH_AGE:
         raise errors.session_expired()
     user_repository.soft_delete(user, revocation)

@@ -16,8 +16,8 @@ from typing import Any
 
 from spooky.clock import utcnow
 from spooky.db.batch import ItemKey, Items
-from spooky.db.transactions import Part, TransactionCancelled, write_together
-from spooky.errors import Conflict, TooManyRequests
+from spooky.db.transactions import Part, TransactionContended, write_together
+from spooky.errors import TooManyRequests
 from spooky.repositories import rate_limits
 from spooky.repositories.rate_limits import Counter
 
@@ -75,11 +75,12 @@ def commit(attempt: Attempt, *parts: Part) -> None:
     """Count ``attempt`` and write ``parts`` in one transaction (just the counting without parts)."""
     try:
         write_together(attempt.counted(), *parts)
-    except TransactionCancelled:
-        raise  # a failed condition: the parts' own errors (a limit, a changed password, ...)
-    except Conflict:
-        # Conflicts that persist through the retries mean a burst of concurrent attempts: refuse it.
-        raise attempt.refusal(attempt.counters[0]) from None
+    except TransactionContended as contended:
+        # A burst of concurrent attempts that keeps conflicting on a counter is refused like one over
+        # the limit; contention on the attempt's other items is what it is (409, retry).
+        if any(label.startswith(rate_limits.LABEL_PREFIX) for label in contended.labels):
+            raise attempt.refusal(attempt.counters[0]) from None
+        raise
 
 
 def _attempt(*counters: Counter) -> Attempt:

@@ -192,5 +192,5 @@ def revoke_sessions(user_id: str) -> None:
 
 def revoke_other_sessions(user_id: str, current_session_id: str) -> None:
     """Every session but the caller's: a new epoch, and the caller's session moved to it, in one
-    transaction."""
-    session_repository.revoke_all(user_id, keep_session_id=current_session_id)
+    transaction conditioned on the caller's session still being alive."""
+    session_repository.revoke_others(user_id, current_session_id)
