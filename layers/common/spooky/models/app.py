@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -59,6 +60,20 @@ class SoftDeletedIndexed:
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def first_version(now: datetime, gsi1: tuple[str, str], gsi2: tuple[str, str]) -> dict[str, Any]:
+        """The shared attributes of a new user or post: created and updated ``now``, version 1, listed
+        under ``gsi1`` (UserPosts) and ``gsi2`` (Timeline) keys."""
+        return {
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            "gsi1pk": gsi1[0],
+            "gsi1sk": gsi1[1],
+            "gsi2pk": gsi2[0],
+            "gsi2sk": gsi2[1],
+        }
 
 
 class UserModel(SoftDeletedIndexed, KeyedModel):

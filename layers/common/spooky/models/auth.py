@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -12,6 +15,12 @@ from pynamodb.attributes import (
 
 from spooky.models import keys
 from spooky.models.base import KeyedModel, auth_table_meta
+
+
+def expiring(now: datetime, expires_at: datetime) -> dict[str, Any]:
+    """The shared attributes of a new session or verification: created ``now``, expiring (and removed
+    by TTL) at ``expires_at``."""
+    return {"expires_at": expires_at, "created_at": now, "updated_at": now, "ttl": expires_at}
 
 
 class SessionModel(KeyedModel):

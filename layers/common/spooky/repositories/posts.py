@@ -72,7 +72,6 @@ def _is_live(post: PostModel) -> bool:
 
 def new_post_item(author: Author, post: NewPost, now: datetime) -> PostModel:
     post_id = new_id()
-    gsi2pk, gsi2sk = keys.timeline_key(keys.POSTS_TIMELINE, now, post_id)
     item = PostModel(
         *PostModel.key(post_id),
         id=post_id,
@@ -81,13 +80,11 @@ def new_post_item(author: Author, post: NewPost, now: datetime) -> PostModel:
         created_by_id=author.id,
         author_name=author.name,
         author_email=author.email,
-        created_at=now,
-        updated_at=now,
-        version=1,
-        gsi1pk=keys.user_pk(author.id),
-        gsi1sk=keys.user_post_sk(now, post_id),
-        gsi2pk=gsi2pk,
-        gsi2sk=gsi2sk,
+        **PostModel.first_version(
+            now,
+            gsi1=(keys.user_pk(author.id), keys.user_post_sk(now, post_id)),
+            gsi2=keys.timeline_key(keys.POSTS_TIMELINE, now, post_id),
+        ),
     )
     return stamp(item)
 

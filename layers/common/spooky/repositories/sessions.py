@@ -28,7 +28,7 @@ from spooky.errors import Unauthorized
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import UserModel
-from spooky.models.auth import SessionEpochModel, SessionModel
+from spooky.models.auth import SessionEpochModel, SessionModel, expiring
 from spooky.repositories._query import query_once
 from spooky.repositories.users import live_user_in, profile_key
 from spooky.request_context import stamp, stamp_actions
@@ -97,14 +97,11 @@ def new_session_item(
         id=token.session_id,
         user_id=token.user_id,
         token_hash=token.hash,
-        expires_at=expires_at,
         epoch=epoch,
         remember=remember,
         ip_address=ip_address,
         user_agent=user_agent,
-        created_at=now,
-        updated_at=now,
-        ttl=expires_at,
+        **expiring(now, expires_at),
     )
     return stamp(session)
 

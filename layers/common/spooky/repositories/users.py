@@ -45,7 +45,6 @@ def is_live(user: UserModel) -> bool:
 
 def new_user_item(user: NewUser, now: datetime) -> UserModel:
     user_id = new_id()
-    gsi2pk, gsi2sk = keys.timeline_key(keys.USERS_TIMELINE, now, user_id)
     item = UserModel(
         *UserModel.key(user_id),
         id=user_id,
@@ -56,13 +55,11 @@ def new_user_item(user: NewUser, now: datetime) -> UserModel:
         first_name=user.first_name,
         last_name=user.last_name,
         post_count=0,
-        created_at=now,
-        updated_at=now,
-        version=1,
-        gsi1pk=keys.user_pk(user_id),
-        gsi1sk=keys.PROFILE_SK,
-        gsi2pk=gsi2pk,
-        gsi2sk=gsi2sk,
+        **UserModel.first_version(
+            now,
+            gsi1=(keys.user_pk(user_id), keys.PROFILE_SK),
+            gsi2=keys.timeline_key(keys.USERS_TIMELINE, now, user_id),
+        ),
     )
     return stamp(item)
 

@@ -12,21 +12,17 @@ from spooky.db.errors import is_condition_failure
 from spooky.db.transactions import Part, Transaction
 from spooky.ids import new_id
 from spooky.models import keys
-from spooky.models.auth import VerificationModel
+from spooky.models.auth import VerificationModel, expiring
 
 
 def _new_item(identifier: str, value: str, expires_at: datetime, email: str | None) -> VerificationModel:
-    now = utcnow()
     return VerificationModel(
         keys.verification_pk(identifier),
         keys.VERIFICATION_SK,
         id=new_id(),
         value=value,
         email=email,
-        expires_at=expires_at,
-        created_at=now,
-        updated_at=now,
-        ttl=expires_at,
+        **expiring(utcnow(), expires_at),
     )
 
 
