@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spooky.models.app import PostModel, UserModel
-from spooky.models.auth import SessionModel
-from spooky.schemas.auth import SessionOut
 from spooky.schemas.health import CheckOut, HealthOut
 from spooky.schemas.posts import PostOut
 from spooky.schemas.users import AuthorOut, PublicUserOut, UserOut
 
-if TYPE_CHECKING:  # services.health maps its result with this module
-    from spooky.services.health import Health
+if TYPE_CHECKING:
+    from spooky.models.app import PostModel, UserModel
+    from spooky.models.auth import SessionModel
+    from spooky.schemas.auth import SessionOut
+    from spooky.services.health import Health  # services.health maps its result with this module
 
 
 def to_user_out(user: UserModel) -> UserOut:
@@ -40,6 +40,10 @@ def to_post_out(post: PostModel, author: AuthorOut | None = None) -> PostOut:
 
 def to_session_out(session: SessionModel, token: str | None = None) -> SessionOut:
     """Better Auth's session object. Tokens are never stored: listings show the session id instead."""
+    # Imported here: the auth schemas are ~10 ms of model building that the post and health functions,
+    # which import this module too, would pay at every cold start for nothing.
+    from spooky.schemas.auth import SessionOut
+
     return SessionOut(
         id=session.id,
         token=token or session.id,
