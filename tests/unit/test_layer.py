@@ -153,11 +153,17 @@ def test_the_built_layer_runs_every_function(tmp_path: Path) -> None:
     jobs = _build("jobs", tmp_path / "jobs")
     runtime = _runtime_packages(tmp_path / "runtime")
     assert not (common / "dns").exists()  # deleted: nothing deployed imports it
+    # Bytecode for everything, as /opt is read-only in Lambda: the dependencies as bytecode only, spooky
+    # with its sources too.
+    sources = [path.relative_to(common) for path in common.rglob("*.py")]
+    assert {path.parts[0] for path in sources} == {"spooky"}
+    assert len(list((common / "spooky").rglob("__pycache__/*.cpython-313.pyc"))) == len(sources)
     sign_up = _event("sign_up_email", body=json.dumps({"name": "W", "email": "no-at-sign", "password": "x"}))
     authorizer = {**_event("session_authorizer"), "headers": {}, "multiValueHeaders": {}}
     environment = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": os.pathsep.join(map(str, (common, jobs, runtime))),
+        "PYTHONDONTWRITEBYTECODE": "1",  # /opt is read-only in Lambda
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "layer-check",
