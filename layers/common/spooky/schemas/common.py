@@ -125,8 +125,9 @@ def wire_datetime(moment: datetime) -> str:
     Better Auth's client reads any fraction as milliseconds (``.571790`` would be 571,790 ms, almost ten
     minutes later), so the wire never carries microseconds. Naive datetimes are UTC, as stored.
     """
-    utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+    utc = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    # isoformat, not strftime: a third of the time, on every date of every response.
+    return utc.isoformat(timespec="milliseconds") + "Z"
 
 
 # The type of every date in a response body. Only the JSON form changes: in Python the value stays a
