@@ -25,7 +25,7 @@ _TOKEN_LENGTH = 43
 
 
 def new_id() -> str:
-    # Imported on first use (~5 ms: it reads its own package metadata): functions that only read never
+    # Imported on first use (~3 ms: it reads its own package metadata): functions that only read never
     # make an id.
     from ulid import ULID
 

@@ -53,7 +53,7 @@ class Settings(BaseModel):
     @classmethod
     def _read_environment(cls, given: Any) -> Any:
         # pydantic-settings' environment source, reduced to what a flat model of strings and flags needs
-        # (case-insensitive names, arguments first): importing pydantic-settings cost ~15 ms of every cold
+        # (case-insensitive names, arguments first): importing pydantic-settings cost ~40 ms of every cold
         # start. Values are validated as pydantic-settings passed them: strings, "true"/"false" for flags.
         if not isinstance(given, dict):
             return given
