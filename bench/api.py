@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -71,9 +72,21 @@ def event_for(target: Route, request: Request) -> dict[str, Any]:
 
 def invoke(target: Route, request: Request) -> Response:
     """The handler's answer to ``request``, as API Gateway would receive it."""
+    return prepared(target, request)()
+
+
+def prepared(target: Route, request: Request) -> Callable[[], Response]:
+    """``invoke`` with the handler looked up and the event and context built once, so that a call costs
+    what the handler costs (API Gateway builds the event, the Lambda runtime the context)."""
     handler = load_handler(target.function)
-    raw = handler(event_for(target, request), LocalLambdaContext(target.function))
-    return Response(int(raw["statusCode"]), raw.get("body") or "")
+    event = event_for(target, request)
+    context = LocalLambdaContext(target.function)
+
+    def call() -> Response:
+        raw = handler(event, context)
+        return Response(int(raw["statusCode"]), raw.get("body") or "")
+
+    return call
 
 
 def call(method: str, path: str, request: Request) -> Response:

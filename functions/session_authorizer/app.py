@@ -14,13 +14,10 @@ trusted, which the gateway response echoes so every trusted page can read the 40
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
-    APIGatewayAuthorizerRequestEvent,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.auth.cookies import header, session_token
-from spooky.http.cors import allowed_origin
+from spooky.auth.origin import allowed_origin
 from spooky.models.app import UserModel
 from spooky.observability import instrumented
 from spooky.services.auth.sessions import authenticate
@@ -54,9 +51,11 @@ def deny_policy(method_arn: str, origin: str | None) -> dict[str, Any]:
 
 @instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    request = APIGatewayAuthorizerRequestEvent(event)
-    headers = request.get("headers")
+    # The event as the dict it is: Powertools' event classes would load its whole data_classes package
+    # (every event type it knows), ~5% of this function's cold start, for two fields.
+    headers = event.get("headers")
+    method_arn: str = event["methodArn"]
     found = authenticate(session_token(headers))
     if found is None:
-        return deny_policy(request.method_arn, header(headers, "origin"))
-    return allow_policy(request.method_arn, found.user, found.session.id)
+        return deny_policy(method_arn, header(headers, "origin"))
+    return allow_policy(method_arn, found.user, found.session.id)

@@ -13,8 +13,6 @@ import re
 import secrets
 import string
 
-from ulid import ULID
-
 from spooky.errors import FieldError, ValidationFailed
 
 ULID_LENGTH = 26
@@ -27,6 +25,10 @@ _TOKEN_LENGTH = 43
 
 
 def new_id() -> str:
+    # Imported on first use (~3 ms: it reads its own package metadata): functions that only read never
+    # make an id.
+    from ulid import ULID
+
     return str(ULID())
 
 

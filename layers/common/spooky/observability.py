@@ -26,9 +26,15 @@ from spooky.db.errors import CONDITION_CODES, CONFLICT_CODES, EXPECTED_CODES, TH
 from spooky.db.observe import Observation, add_listener, invoked_as
 from spooky.settings import get_settings
 
+# What X-Ray traces: every AWS request (botocore: boto3 clients such as SES and SSM) and PynamoDB's
+# DynamoDB requests. These are all the libraries the functions call out with that the X-Ray SDK can patch;
+# its default, patch_all, would also import and patch sqlite3 and try a dozen absent database drivers at
+# every cold start.
+TRACED_MODULES = ("botocore", "pynamodb")
+
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 
 R = TypeVar("R")
 EntryPoint = Callable[[dict[str, Any], LambdaContext], R]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from boto3.dynamodb.types import Binary
 
 from devtools.functions import load_handler
 from devtools.lambda_context import LocalLambdaContext
@@ -15,6 +16,7 @@ from devtools.template import ROOT
 from spooky.models.audit import AuditModel
 from spooky_jobs import pseudonyms
 from spooky_jobs.audit import AUDIT_RETENTION, MAX_STRING_LENGTH, REDACTED, audit_record, record_change
+from spooky_jobs.changes import plain
 from spooky_jobs.repositories import audit as audit_repository
 from tests.support.emf import emitted
 
@@ -188,3 +190,8 @@ def test_the_stream_function_reports_only_the_failed_record(
     assert retried == {"batchItemFailures": []}
     assert sum(emitted(capsys.readouterr().out)["AuditRecordsWritten"]) == 1
     assert len(audit_repository.history("user", "01JDQ7Z4X2M8K5V3N6P9R0T1WA")) == 1
+
+
+def test_binary_values_are_base64_whichever_deserializer_read_them() -> None:
+    # Powertools' stream records hold bytes; boto3's TypeDeserializer wraps them in Binary.
+    assert plain({"raw": b"\x00\xff", "wrapped": Binary(b"\x00\xff")}) == {"raw": "AP8=", "wrapped": "AP8="}

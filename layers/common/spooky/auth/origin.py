@@ -1,4 +1,5 @@
-"""Better Auth's origin check, and the redirect targets (callbackURL, redirectTo) it guards.
+"""Better Auth's origin check, the redirect targets (callbackURL, redirectTo) it guards, and which request
+origins CORS answers (``allowed_origin``).
 
 A state-changing request that carries cookies must come from a trusted origin (Origin, else Referer):
 this is the CSRF defence for cookie sessions. Bearer clients send no cookies and are not checked.
@@ -14,6 +15,7 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from spooky.auth.cookies import carries_cookies, header
 from spooky.errors import Forbidden
+from spooky.settings import get_settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Controls (C0, DEL and C1), space and backslash: URL parsers disagree about them.
@@ -31,6 +33,16 @@ def origin_of(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def allowed_origin(origin: str | None) -> str | None:
+    """``origin`` if it is trusted (compared exactly, as browsers serialize it), else None.
+
+    What every CORS answer echoes (spooky.http.cors), and the authorizer's refusals too: it lives here,
+    not with the CORS headers, because those need Powertools' resolver package and the authorizer,
+    which has no resolver, would import it only for this.
+    """
+    return origin if origin and origin in get_settings().trusted_origin_list else None
 
 
 def is_relative_path(url: str) -> bool:

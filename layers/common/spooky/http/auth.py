@@ -9,7 +9,7 @@ Secure, SameSite=Lax and Max-Age=604800; a rememberMe: false session gets no Max
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
@@ -22,8 +22,10 @@ from spooky.auth.cookies import (
     wants_short_session,
 )
 from spooky.http.request import source_ip, user_agent
-from spooky.services.auth.sessions import Client, StartedSession
 from spooky.settings import get_settings
+
+if TYPE_CHECKING:
+    from spooky.services.auth.sessions import Client, StartedSession
 
 AUTH_TOKEN_HEADER = "set-auth-token"
 
@@ -39,6 +41,11 @@ def remembered(app: APIGatewayRestResolver) -> bool:
 
 
 def client_of(app: APIGatewayRestResolver) -> Client:
+    # Imported here: the public listings use this module for presented_token only, and the sessions
+    # service would bring the whole auth stack into their cold start (the functions that open sessions
+    # have it loaded already).
+    from spooky.services.auth.sessions import Client
+
     return Client(ip_address=source_ip(app), user_agent=user_agent(app))
 
 

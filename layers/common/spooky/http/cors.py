@@ -5,14 +5,15 @@ list on its own (its CORS and gateway responses take a single literal or the raw
 - every route function, through the resolver's Powertools CORSConfig (``cors_config``);
 - CorsFunction, which answers the preflight (OPTIONS) of every path and unknown paths (``preflight``);
 - the authorizer, whose refusal names the caller's origin for the 401 gateway response
-  (``allowed_origin``, mapped from ``context.authorizer.corsOrigin`` in template.yaml).
+  (``spooky.auth.origin.allowed_origin``, which decides for all three; mapped from
+  ``context.authorizer.corsOrigin`` in template.yaml).
 """
 
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import CORSConfig
 
-from spooky.settings import get_settings
+from spooky.auth.origin import allowed_origin
 
 ALLOW_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST")
 ALLOW_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-Match")
@@ -47,11 +48,6 @@ class TrustedOriginsCors(CORSConfig):
 
 def cors_config() -> CORSConfig:
     return TrustedOriginsCors()
-
-
-def allowed_origin(origin: str | None) -> str | None:
-    """``origin`` if it is trusted (compared exactly, as browsers serialize it), else None."""
-    return origin if origin and origin in get_settings().trusted_origin_list else None
 
 
 def response_headers(origin: str | None) -> dict[str, str]:

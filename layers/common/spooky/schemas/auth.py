@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from spooky.schemas.common import Email, Schema, WireDateTime, documented
+from spooky.schemas.common import Email, Schema, WireDateTime, WireModel, documented
 from spooky.schemas.users import NewUser, UserChanges, UserOut
 
 # Redirect targets: checked against the trusted origins by the services (spooky.auth.origin).
@@ -72,11 +72,7 @@ class DeleteUserBody(Schema):
     callback_url: RedirectTarget | None = Field(default=None, alias="callbackURL")
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-
-class SessionOut(_Out):
+class SessionOut(WireModel):
     """Better Auth's session object. ``token`` is the real token only where the caller presented it."""
 
     id: str
@@ -89,17 +85,17 @@ class SessionOut(_Out):
     user_agent: str | None = Field(default=None, alias="userAgent")
 
 
-class SessionAndUser(_Out):
+class SessionAndUser(WireModel):
     session: SessionOut
     user: UserOut
 
 
-class TokenAndUser(_Out):
+class TokenAndUser(WireModel):
     token: str | None
     user: UserOut
 
 
-class SignInOut(_Out):
+class SignInOut(WireModel):
     redirect: bool
     token: str
     # Present only when the client sent a callbackURL (Better Auth leaves it undefined otherwise).
@@ -107,24 +103,24 @@ class SignInOut(_Out):
     user: UserOut
 
 
-class StatusOut(_Out):
+class StatusOut(WireModel):
     status: bool = True
 
 
-class SuccessOut(_Out):
+class SuccessOut(WireModel):
     success: bool = True
 
 
-class UserDeletedOut(_Out):
+class UserDeletedOut(WireModel):
     success: bool = True
     message: str = "User deleted"
 
 
-class PasswordResetRequestedOut(_Out):
+class PasswordResetRequestedOut(WireModel):
     status: bool = True
     message: str = "If this email exists in our system, check your email for the reset link"
 
 
-class EmailVerifiedOut(_Out):
+class EmailVerifiedOut(WireModel):
     status: bool = True
     user: UserOut | None = None

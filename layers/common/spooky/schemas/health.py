@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from spooky.schemas.common import WireDateTime
+from spooky.schemas.common import WireDateTime, WireModel
 
 
-class CheckOut(BaseModel):
+class CheckOut(WireModel):
     name: str
     healthy: bool
     latencyMs: float  # noqa: N815 - wire name
     error: str | None = None
 
 
-class HealthOut(BaseModel):
+class HealthOut(WireModel):
     healthy: bool
     timestamp: WireDateTime
     checks: list[CheckOut]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from spooky.schemas.common import WireModel
 from spooky.schemas.posts import PostOut
 from spooky.schemas.users import AuthorOut, PublicUserOut
 
 
-class PostPage(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
+class PostPage(WireModel):
     items: list[PostOut]
     next_cursor: str | None = Field(default=None, alias="nextCursor")
 
@@ -19,7 +18,7 @@ class UserPostsPage(PostPage):
     author: AuthorOut
 
 
-class Profile(BaseModel):
+class Profile(WireModel):
     """The specification's ``user`` include ``posts: { take: 10, orderBy: { createdAt: 'desc' } }``."""
 
     user: PublicUserOut

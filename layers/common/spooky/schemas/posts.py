@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from spooky.schemas.common import PostContent, RequiredName, RequiredNameChange, Schema, WireDateTime
+from spooky.schemas.common import (
+    PostContent,
+    RequiredName,
+    RequiredNameChange,
+    Schema,
+    WireDateTime,
+    WireModel,
+)
 from spooky.schemas.users import AuthorOut
 
 
@@ -18,9 +25,7 @@ class PostChanges(Schema):
     content: PostContent | None = None
 
 
-class PostOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
+class PostOut(WireModel):
     id: str
     name: str
     content: str | None = None

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from spooky.schemas.common import Email, ImageUrl, OptionalName, RequiredName, Schema, WireDateTime
+from spooky.schemas.common import (
+    Email,
+    ImageUrl,
+    OptionalName,
+    RequiredName,
+    Schema,
+    WireDateTime,
+    WireModel,
+)
 
 
 class NewUser(Schema):
@@ -45,9 +53,7 @@ def _email_for_signed_in() -> Any:
     )
 
 
-class _UserFields(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
+class _UserFields(WireModel):
     id: str
     name: str
     email_verified: bool = Field(alias="emailVerified")
@@ -70,7 +76,7 @@ class PublicUserOut(_UserFields):
     email: str | None = _email_for_signed_in()
 
 
-class AuthorOut(BaseModel):
+class AuthorOut(WireModel):
     """The specification's ``createdBy: { select: { name, email } }``; the email only when signed in."""
 
     id: str

@@ -5,7 +5,6 @@ from __future__ import annotations
 from spooky.ids import checked_path_id
 from spooky.repositories import posts as post_repository
 from spooky.schemas.pages import Profile
-from spooky.services.auth.sessions import signed_in_user
 from spooky.services.mapping import author_out, to_post_out, to_public_user_out
 
 
@@ -14,7 +13,13 @@ def sees_emails(token: str | None) -> bool:
 
     Anonymous requests (no token) cost nothing; a presented token is checked like get-session does.
     """
-    return token is not None and signed_in_user(token) is not None
+    if token is None:
+        return False
+    # Imported on first use: the session check loads the auth stack (tokens, sessions, their schemas),
+    # which these public routes need only for requests that present a token, not at every cold start.
+    from spooky.services.auth.sessions import signed_in_user
+
+    return signed_in_user(token) is not None
 
 
 def profile(user_id: str, *, show_email: bool = False, post_limit: int = 10) -> Profile:
