@@ -420,7 +420,25 @@ def _size_rows(section: Section, build_dir: Path, workdir: Path) -> None:
         artifact = build_dir / name
         if artifact.exists():
             section.rows.append((name, _human(_size(artifact)), _human(_zipped(artifact, workdir)), "-"))
+    section.targets.append(_layer_size_target(layer_size))
     section.targets.append(_runtime_packages_target(sizes, layer_size))
+
+
+# Issue 12's budget for what Lambda unpacks of the shared layer.
+LAYER_BUDGET_BYTES = 15 * 1000 * 1000
+
+
+def _layer_size_target(layer_size: int) -> Target:
+    label = f"CommonLayer ≤ {_human(LAYER_BUDGET_BYTES)} unzipped"
+    if layer_size <= LAYER_BUDGET_BYTES:
+        return Target(label, True, _human(layer_size))
+    return Target(
+        label,
+        False,
+        _human(layer_size),
+        "the layer ships more than the functions import",
+        "delete what no function imports in layers/common/Makefile (tests/unit/test_layer.py checks it)",
+    )
 
 
 def _runtime_packages_target(sizes: dict[str, int], layer_size: int) -> Target:
