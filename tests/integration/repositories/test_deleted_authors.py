@@ -141,6 +141,7 @@ def test_a_retired_users_entry_hides_them_for_the_grace_then_lapses(local_tables
     assert lapsed.id not in hidden
 
 
+@pytest.mark.slow  # 1,500 posts paged through: ~11 s, in `make test-long` (CI runs it)
 def test_a_deleted_authors_posts_are_hidden_at_any_number_of_posts(fresh_tables: dict[str, str]) -> None:
     """More hidden posts than one request reads (MAX_ROUNDS): pages may come short, never with one of
     them, and paging on reaches every live post once."""
@@ -208,6 +209,7 @@ def test_only_the_author_can_edit_or_delete_a_post(local_tables: dict[str, str])
     assert (edited.name, edited.version) == ("edited", 2)
 
 
+@pytest.mark.slow  # 15 whole-feed walks per seed: ~10 s each, in `make test-long` (CI runs it)
 @pytest.mark.parametrize("seed", [7, 11])
 def test_feed_order_is_exact_whatever_the_rounds_and_page_size(
     fresh_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch, seed: int

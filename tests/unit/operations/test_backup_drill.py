@@ -352,6 +352,7 @@ def test_a_drill_table_left_by_a_dead_run_is_deleted_at_the_next_start(client: A
     assert len(report.started) == len(backup_drill.data_tables())
 
 
+@pytest.mark.slow  # a large table on moto: ~9 s, in `make test-long` (CI runs it)
 def test_a_check_reads_a_bounded_sample_whatever_the_table_size(
     client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
