@@ -117,7 +117,6 @@ def create_post(
     author_changes: UserChanges | None = None,
     *,
     author: Author | None = None,
-    request_token: str | None = None,
 ) -> PostModel:
     """The specification's transaction: update the author and create the post, all or nothing.
 
@@ -131,12 +130,11 @@ def create_post(
     now = utcnow()
     known = author if author is not None and author.id == author_id else _current_author(author_id)
     item = new_post_item(known, post, now)
-    for attempt in range(_COPY_ATTEMPTS):
+    for _ in range(_COPY_ATTEMPTS):
         copied = _as_changed(known, author_changes)
         item.author_name, item.author_email = copied.name, copied.email
         try:
-            # A token names one request's parameters: only the first attempt carries it.
-            _create_post(item, known, author_changes, now, request_token if attempt == 0 else None)
+            _create_post(item, known, author_changes, now)
             return item
         except TransactionCancelled as cancelled:
             if not cancelled.failed("author"):
@@ -148,9 +146,7 @@ def create_post(
     raise Conflict("The author changed while the post was being created; retry")
 
 
-def _create_post(
-    item: PostModel, author: Author, changes: UserChanges | None, now: datetime, request_token: str | None
-) -> None:
+def _create_post(item: PostModel, author: Author, changes: UserChanges | None, now: datetime) -> None:
     profile = UserModel(*UserModel.key(author.id))
 
     def build(tx: Transaction) -> None:
@@ -162,7 +158,7 @@ def _create_post(
         )
         tx.put("post", item, condition=PostModel.pk.does_not_exist())
 
-    run_transaction(build, request_token)
+    run_transaction(build)
 
 
 def _live_author(user_id: str, attributes: Sequence[str] | None = None) -> UserModel | None:

@@ -93,10 +93,10 @@ def creation(item: UserModel, password_hash: str | None) -> Part:
     return Part(build, {"email": EmailTaken("User already exists. Use another email.")})
 
 
-def create_user(user: NewUser, password_hash: str | None, *, request_token: str | None = None) -> UserModel:
+def create_user(user: NewUser, password_hash: str | None) -> UserModel:
     """Create the user with their email claim and credential, atomically (see ``creation``)."""
     item = new_user_item(user, utcnow())
-    write_together(creation(item, password_hash), client_request_token=request_token)
+    write_together(creation(item, password_hash))
     return item
 
 
