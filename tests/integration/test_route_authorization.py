@@ -18,10 +18,11 @@ from devtools.template import routes
 from spooky.auth.cookies import SESSION_COOKIE
 from spooky.auth.passwords import hash_password
 from spooky.ids import new_id
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky.services.auth.sessions import end_session
+from tests.support import factories
 from tests.support.client import HttpClient
 from tests.support.factories import open_session, start_session
 
@@ -128,7 +129,7 @@ def test_every_route_has_an_authorization_case() -> None:
 
 def new_user(name: str) -> tuple[str, str]:
     email = f"{name.lower()}-{new_id()}@example.com"
-    return users.create_user(NewUser(name=name, email=email), password_hash()).id, email
+    return factories.create_user(NewUser(name=name, email=email), password_hash()).id, email
 
 
 def client_for(identity: str, api: str, owner_id: str, other_id: str) -> HttpClient:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from spooky.auth.session_tokens import SessionToken, new_session_token
 from spooky.clock import utcnow
 from spooky.db.batch import batch_write, read_consistently
 from spooky.db.transactions import write_together
+from spooky.errors import NotFound
 from spooky.ids import new_id
-from spooky.models.app import PostModel, UserModel
+from spooky.models.app import AccountModel, PostModel, UserModel
 from spooky.models.auth import SessionModel
-from spooky.repositories import posts, sessions, users
+from spooky.repositories import posts, sessions, users, verifications
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky.services.auth.sessions import StartedSession, new_session
@@ -22,8 +23,50 @@ def unique_email(local: str = "user") -> str:
     return f"{local}-{new_id().lower()}@example.com"
 
 
+# Repository writes and reads the API makes only as parts of larger ones, one at a time for tests.
+
+
+def create_user(user: NewUser, password_hash: str | None) -> UserModel:
+    """A user with their email claim and credential account, as sign-up writes them."""
+    item = users.new_user_item(user, utcnow())
+    write_together(users.creation(item, password_hash))
+    return item
+
+
+def soft_delete_user(user_id: str) -> datetime:
+    """delete-user's soft delete, without its session revocation."""
+    user = users.get_user(user_id, ["email", "id"], consistent=True)
+    if user is None:
+        raise NotFound("User not found")
+    return users.soft_delete(user)
+
+
+def set_password(user_id: str, password_hash: str) -> None:
+    write_together(users.password_change(user_id, password_hash))
+
+
+def find_user_id_by_email(email: str) -> str | None:
+    claim = users.find_email_claim(email)
+    return claim.user_id if claim else None
+
+
+def get_credential(user_id: str) -> AccountModel | None:
+    return read_consistently(users.credential_key(user_id)).get(users.credential_key(user_id))
+
+
+def get_session_with_user(token: SessionToken) -> sessions.SessionWithUser | None:
+    """What the authorizer decides of ``token``: its one BatchGetItem, then the checks."""
+    return sessions.session_in(read_consistently(*sessions.session_keys(token)), token)
+
+
+def create_verification(
+    identifier: str, value: str, expires_at: datetime, *, email: str | None = None
+) -> None:
+    write_together(verifications.creation(identifier, value, expires_at, email=email))
+
+
 def make_user(name: str = "Ada Lovelace", email: str | None = None) -> UserModel:
-    return users.create_user(NewUser(name=name, email=email or unique_email()), password_hash=None)
+    return create_user(NewUser(name=name, email=email or unique_email()), password_hash=None)
 
 
 def store_session(item: SessionModel) -> SessionModel:

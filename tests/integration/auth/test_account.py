@@ -12,6 +12,7 @@ from spooky.models.auth import SessionModel
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
 from spooky.settings import get_settings
+from tests.support import factories
 from tests.support.accounts import PASSWORD, Account, new_email, sign_in
 from tests.support.client import GATEWAY_UNAUTHORIZED, Browser, through_gateway
 from tests.support.factories import start_session
@@ -127,7 +128,7 @@ def test_delete_user_soft_deletes_and_signs_out_everywhere(account: Account) -> 
 
 
 def test_a_user_without_a_password_deletes_with_a_fresh_session(local_tables: dict[str, str]) -> None:
-    user = users.create_user(NewUser(name="Social", email=new_email("social")), None)
+    user = factories.create_user(NewUser(name="Social", email=new_email("social")), None)
     fresh = start_session(user.id)
     stale = start_session(user.id)
     SessionModel(stale.session.pk, stale.session.sk).update(

@@ -11,6 +11,7 @@ from spooky.models.app import EmailClaimModel
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
 from spooky_jobs.repositories.retention import purge_user_data
+from tests.support import factories
 from tests.support.accounts import PASSWORD, Account, new_email, sign_in, sign_up
 from tests.support.client import Browser, Reply
 
@@ -38,7 +39,7 @@ def test_signing_up_with_a_just_deleted_users_email_creates_a_new_independent_ac
     assert again.status == 200, again.body
     assert again.body["user"]["id"] != account.user_id
     assert again.body["user"]["email"] == account.email
-    assert users.find_user_id_by_email(account.email) == again.body["user"]["id"]
+    assert factories.find_user_id_by_email(account.email) == again.body["user"]["id"]
     assert users.get_user(account.user_id) is None  # the old account stays deleted
     assert sign_in(Browser(), account.email, "a-brand-new-password").status == 200
     assert sign_in(Browser(), account.email, PASSWORD).status == 401
@@ -75,9 +76,9 @@ def test_the_purge_of_the_deleted_account_leaves_the_address_to_its_new_owner(ac
 
 def test_a_user_without_an_email_claim_can_still_be_deleted(local_tables: dict[str, str]) -> None:
     email = new_email("legacy")
-    user = users.create_user(NewUser(name="Legacy", email=email), None)
+    user = factories.create_user(NewUser(name="Legacy", email=email), None)
     EmailClaimModel(*EmailClaimModel.key(email)).delete()
 
-    users.soft_delete_user(user.id)
+    factories.soft_delete_user(user.id)
 
     assert users.get_user(user.id) is None

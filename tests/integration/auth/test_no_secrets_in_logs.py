@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from spooky.email import read_outbox
-from spooky.repositories import users
+from tests.support import factories
 from tests.support.accounts import new_email, sign_in, sign_up
 from tests.support.client import Browser
 
@@ -56,7 +56,7 @@ def test_a_whole_account_lifecycle_logs_no_secret(
     verify_token = _token(messages[0]["link"])
     Browser().call("POST", "/api/auth/reset-password", {"newPassword": THIRD_PASSWORD, "token": reset_token})
     Browser().call("GET", "/api/auth/verify-email", query=f"token={verify_token}")
-    account = users.get_credential(user_id)
+    account = factories.get_credential(user_id)
     assert account is not None
 
     logs = capfd.readouterr()

@@ -16,6 +16,7 @@ from spooky.db.observe import recording
 from spooky.email import read_outbox
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.accounts import PASSWORD, Account, new_email, sign_in, sign_up
 from tests.support.client import Browser, Reply, call, through_gateway
 from tests.support.factories import open_session
@@ -95,7 +96,7 @@ def test_revoking_sessions_costs_the_same_at_any_count(
 @pytest.mark.parametrize("with_password", [True, False])
 def test_delete_user_takes_two_requests(local_tables: dict[str, str], with_password: bool) -> None:
     email = new_email()
-    user = users.create_user(
+    user = factories.create_user(
         NewUser(name="Wednesday", email=email), hash_password(PASSWORD) if with_password else None
     )
     account = Account(Browser(), email, user.id, open_session(user.id).value)

@@ -20,12 +20,12 @@ from spooky.errors import Conflict, TooManyRequests
 from spooky.ids import new_id, new_token
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions as session_repository
-from spooky.repositories import verifications
 from spooky.repositories.sessions import SessionsRevoked
 from spooky.schemas.auth import SignUpBody
 from spooky.services.auth import credentials
 from spooky.services.auth import sessions as session_service
 from spooky.services.auth.sessions import Client, authenticate
+from tests.support import factories
 from tests.support.accounts import PASSWORD, new_email, sign_in, sign_up
 from tests.support.client import Browser
 
@@ -45,7 +45,7 @@ def _sign_in(email: str) -> str:
 
 def _reset_password(user_id: str) -> None:
     token = new_token()
-    verifications.create_verification(f"reset-password:{token}", user_id, utcnow() + timedelta(hours=1))
+    factories.create_verification(f"reset-password:{token}", user_id, utcnow() + timedelta(hours=1))
     credentials.reset_password(token, "a-brand-new-password", ip_address="198.51.100.1")
 
 

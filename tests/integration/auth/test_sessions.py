@@ -15,7 +15,7 @@ from spooky.auth.cookies import DONT_REMEMBER_COOKIE, SESSION_COOKIE, signed_coo
 from spooky.auth.session_tokens import parse_session_token
 from spooky.clock import utcnow
 from spooky.models.auth import SessionModel
-from spooky.repositories import users
+from tests.support import factories
 from tests.support.accounts import Account, new_email, sign_in, sign_up
 from tests.support.client import GATEWAY_UNAUTHORIZED, Browser
 
@@ -136,7 +136,7 @@ def test_a_surviving_session_of_a_deleted_user_is_refused_everywhere(account: Ac
     # failure could: the authorizer and get-session still refuse it, because the user is not live.
     post = account.browser.call("POST", "/posts", {"name": "Still mine?"})
     assert post.status == 201, post.body
-    users.soft_delete_user(account.user_id)
+    factories.soft_delete_user(account.user_id)
 
     bearer = account.bearer_client()
     assert bearer.call("PATCH", f"/posts/{post.body['id']}", {"name": "Edited by a ghost"}).status == 401

@@ -9,8 +9,8 @@ import pytest
 from spooky.auth.cookies import DONT_REMEMBER_COOKIE, SESSION_COOKIE
 from spooky.auth.passwords import hash_password
 from spooky.models.app import AccountModel
-from spooky.repositories import users
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.accounts import PASSWORD, Account, new_email, sign_in, sign_up
 from tests.support.client import Browser
 from tests.unit.auth.test_passwords import BETTER_AUTH_HASH, BETTER_AUTH_PASSWORD
@@ -154,13 +154,13 @@ def test_users_imported_with_better_auth_scrypt_hashes_sign_in_and_move_to_argon
     local_tables: dict[str, str],
 ) -> None:
     email = new_email("imported")
-    user = users.create_user(NewUser(name="Imported", email=email), BETTER_AUTH_HASH)
+    user = factories.create_user(NewUser(name="Imported", email=email), BETTER_AUTH_HASH)
 
     first = sign_in(Browser(), email, BETTER_AUTH_PASSWORD)
     second = sign_in(Browser(), email, BETTER_AUTH_PASSWORD)
 
     assert (first.status, second.status) == (200, 200)
-    account = users.get_credential(user.id)
+    account = factories.get_credential(user.id)
     assert isinstance(account, AccountModel)
     assert (account.password or "").startswith("$argon2id$")
     assert sign_in(Browser(), email, "wrong-password").status == 401
@@ -168,8 +168,8 @@ def test_users_imported_with_better_auth_scrypt_hashes_sign_in_and_move_to_argon
 
 def test_a_soft_deleted_user_cannot_sign_in(local_tables: dict[str, str]) -> None:
     email = new_email("gone")
-    user = users.create_user(NewUser(name="Gone", email=email), hash_password(PASSWORD))
-    users.soft_delete_user(user.id)
+    user = factories.create_user(NewUser(name="Gone", email=email), hash_password(PASSWORD))
+    factories.soft_delete_user(user.id)
 
     reply = sign_in(Browser(), email)
 

@@ -10,18 +10,19 @@ from spooky.auth.session_tokens import new_session_token
 from spooky.ids import new_id
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.client import call
 from tests.support.factories import open_session
 
 
 @pytest.fixture
 def author(local_tables: dict[str, str]) -> str:
-    return users.create_user(NewUser(name="Wednesday", email=f"w-{new_id()}@example.com"), None).id
+    return factories.create_user(NewUser(name="Wednesday", email=f"w-{new_id()}@example.com"), None).id
 
 
 @pytest.fixture
 def stranger(local_tables: dict[str, str]) -> str:
-    return users.create_user(NewUser(name="Pugsley", email=f"p-{new_id()}@example.com"), None).id
+    return factories.create_user(NewUser(name="Pugsley", email=f"p-{new_id()}@example.com"), None).id
 
 
 def test_create_then_read_a_post(author: str) -> None:
@@ -226,7 +227,7 @@ def test_a_deleted_users_posts_are_gone_from_every_read_path_at_once(author: str
     post_ids = [call("POST", "/posts", user_id=author, body={"name": f"p{n}"}).body["id"] for n in range(3)]
     cursor = call("GET", f"/users/{author}/posts", query="limit=1").body["nextCursor"]
 
-    users.soft_delete_user(author)
+    factories.soft_delete_user(author)
 
     assert call("GET", f"/posts/{post_ids[0]}").status == 404
     assert call("GET", f"/users/{author}").status == 404

@@ -16,11 +16,11 @@ from spooky.auth.cookies import SESSION_COOKIE, signed_cookie_value
 from spooky.auth.passwords import hash_password
 from spooky.auth.session_tokens import SessionToken
 from spooky.clock import utcnow
-from spooky.repositories import posts, sessions, users
-from spooky.repositories.verifications import create_verification
+from spooky.repositories import posts, sessions
 from spooky.schemas.posts import NewPost, PostChanges
 from spooky.schemas.users import NewUser
 from spooky.services.auth import emails
+from tests.support import factories
 from tests.support.factories import store_session
 
 FUNCTIONS = sorted(functions().values(), key=lambda function: function.logical_id)
@@ -69,7 +69,7 @@ def _seed(event: dict[str, Any]) -> None:
     with pytest.MonkeyPatch.context() as patch:
         _as(patch, "spooky.repositories.users", USER_ID)
         email = f"casper-{USER_ID.lower()}@example.com"
-        users.create_user(NewUser(name="Casper", email=email), hash_password(PASSWORD))
+        factories.create_user(NewUser(name="Casper", email=email), hash_password(PASSWORD))
         _as(patch, "spooky.repositories.posts", POST_ID)
         posts.create_post(USER_ID, NewPost(name="Haunted house checklist"))
     if_match = (event.get("headers") or {}).get("If-Match")
@@ -79,11 +79,11 @@ def _seed(event: dict[str, Any]) -> None:
     _seed_session(OTHER_SESSION_ID)
     token = _seed_session(COOKIE_SESSION_ID)
     expires = utcnow() + timedelta(hours=1)
-    create_verification(f"{emails.RESET_PASSWORD}:{RESET_TOKEN}", USER_ID, expires)
-    create_verification(f"{emails.VERIFY_EMAIL}:{VERIFY_TOKEN}", USER_ID, expires)
+    factories.create_verification(f"{emails.RESET_PASSWORD}:{RESET_TOKEN}", USER_ID, expires)
+    factories.create_verification(f"{emails.VERIFY_EMAIL}:{VERIFY_TOKEN}", USER_ID, expires)
     body = json.loads(event.get("body") or "{}")
     if event.get("path") == "/api/auth/sign-in/email":
-        users.create_user(NewUser(name="Wednesday", email=body["email"]), hash_password(body["password"]))
+        factories.create_user(NewUser(name="Wednesday", email=body["email"]), hash_password(body["password"]))
     headers = event.get("headers") or {}
     if "Cookie" in headers:
         headers["Cookie"] = f"{SESSION_COOKIE}={signed_cookie_value(token.value)}"

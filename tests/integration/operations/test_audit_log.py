@@ -17,6 +17,7 @@ from spooky.schemas.users import NewUser, UserChanges
 from spooky_jobs import pseudonyms
 from spooky_jobs.repositories.audit import history
 from tests.integration.conftest import LocalDynamo
+from tests.support import factories
 from tests.support.client import call
 from tests.support.factories import open_session
 from tests.support.streams import TableStream, lambda_event
@@ -61,16 +62,16 @@ def actions(entity: str, entity_id: str) -> list[str]:
 def test_every_change_of_users_posts_sessions_and_accounts_is_audited_without_secrets(
     streams: Streams, fresh_tables: dict[str, str], local_dynamo: LocalDynamo
 ) -> None:
-    user = users.create_user(NewUser(name="Morticia", email=f"m-{new_id()}@example.com"), OLD_HASH)
+    user = factories.create_user(NewUser(name="Morticia", email=f"m-{new_id()}@example.com"), OLD_HASH)
     users.update_user(user.id, UserChanges(lastName="Addams"))
-    users.set_password(user.id, NEW_HASH)
+    factories.set_password(user.id, NEW_HASH)
     post = posts.create_post(user.id, NewPost(name="Seance at midnight"))
     posts.update_post(post.id, user.id, PostChanges(content="Bring candles"), None)
     posts.delete_post(post.id, user.id, None)
     token = open_session(user.id, ip_address="198.51.100.7")
     sessions.delete_session(token)
     sessions.revoke_all(user.id)
-    users.soft_delete_user(user.id)
+    factories.soft_delete_user(user.id)
 
     assert streams.deliver() == {"batchItemFailures": []}
 
@@ -90,7 +91,7 @@ def test_every_change_of_users_posts_sessions_and_accounts_is_audited_without_se
     # Revoking every session is one write of the session epoch, audited under the user.
     (revoked,) = history("sessions", user.id)
     assert (revoked.action, revoked.user_id, "epoch" in revoked.changed_fields) == ("create", user.id, True)
-    credential = users.get_credential(user.id)
+    credential = factories.get_credential(user.id)
     assert credential is not None
     (account_created, password_changed) = history("account", credential.id)
     assert (account_created.action, password_changed.action) == ("create", "update")
@@ -105,7 +106,7 @@ def test_every_change_of_users_posts_sessions_and_accounts_is_audited_without_se
 def test_a_redelivered_batch_adds_no_records(
     streams: Streams, fresh_tables: dict[str, str], local_dynamo: LocalDynamo
 ) -> None:
-    user = users.create_user(NewUser(name="Gomez", email=f"g-{new_id()}@example.com"), OLD_HASH)
+    user = factories.create_user(NewUser(name="Gomez", email=f"g-{new_id()}@example.com"), OLD_HASH)
     posts.create_post(user.id, NewPost(name="Fencing lesson"))
     streams.deliver()
     before = audit_items(fresh_tables, local_dynamo)
@@ -117,7 +118,7 @@ def test_a_redelivered_batch_adds_no_records(
 def test_operators_read_an_entitys_trail(
     streams: Streams, fresh_tables: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    user = users.create_user(NewUser(name="Wednesday", email=f"w-{new_id()}@example.com"), OLD_HASH)
+    user = factories.create_user(NewUser(name="Wednesday", email=f"w-{new_id()}@example.com"), OLD_HASH)
     users.update_user(user.id, UserChanges(firstName="Wednesday"))
     streams.deliver()
     capsys.readouterr()
@@ -133,7 +134,7 @@ def test_operators_read_an_entitys_trail(
 def test_a_change_made_through_the_api_names_its_actor_and_request(
     streams: Streams, fresh_tables: dict[str, str]
 ) -> None:
-    author = users.create_user(NewUser(name="Wednesday", email=f"w-{new_id()}@example.com"), None)
+    author = factories.create_user(NewUser(name="Wednesday", email=f"w-{new_id()}@example.com"), None)
     post_id = call("POST", "/posts", user_id=author.id, body={"name": "draft"}).body["id"]
     edited = call("PATCH", f"/posts/{post_id}", user_id=author.id, body={"name": "final"})
     assert edited.status == 200

@@ -21,6 +21,7 @@ from spooky.schemas.users import NewUser, UserChanges
 from spooky_jobs.repositories.authors import refresh_author_copies
 from spooky_jobs.repositories.post_rewrites import IndexLagging
 from tests.integration.conftest import LocalDynamo
+from tests.support import factories
 from tests.support.factories import open_session
 from tests.support.streams import TableStream, lambda_event
 
@@ -31,7 +32,9 @@ def copies(post_ids: list[str]) -> set[tuple[str | None, str | None]]:
 
 
 def new_user(name: str) -> UserModel:
-    return users.create_user(NewUser(name=name, email=f"{name.lower()}-{new_id().lower()}@example.com"), None)
+    return factories.create_user(
+        NewUser(name=name, email=f"{name.lower()}-{new_id().lower()}@example.com"), None
+    )
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from spooky.models.app import DeletedAuthorModel, PostModel, UserModel
 from spooky.repositories import posts, users
 from spooky.repositories.posts import Author
 from spooky.schemas.users import UserChanges
+from tests.support import factories
 from tests.support.factories import make_user, newest_first, seed_posts
 from tests.support.invariants import dynamodb_client
 
@@ -43,7 +44,7 @@ def legacy(fresh_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dic
     live, gone = make_user(name="Morticia"), make_user(name="Gomez")
     kept = as_before_this_release(monkeypatch, live, 24)
     left_behind = as_before_this_release(monkeypatch, gone, 3)
-    users.soft_delete_user(gone.id)
+    factories.soft_delete_user(gone.id)
     # Deleted before this release: no entry for the feed, and (a lost race) the posts never retired.
     DeletedAuthorModel(*DeletedAuthorModel.key(gone.id)).delete()
     (deleted_post,) = seed_posts(live.id, 1)

@@ -12,9 +12,10 @@ from devtools import migrate, migrations
 from devtools.migrations import LedgerModel, MigrationFile, MigrationLocked, Runner
 from spooky.ids import new_id
 from spooky.models.app import UserModel
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
+from tests.support import factories
 
 POST_COUNTS = [0, 1, 2, 3, 0, 1, 2]
 
@@ -29,7 +30,7 @@ def legacy_users(fresh_tables: dict[str, str]) -> dict[str, int]:
     """Users written before postCount existed: the attribute is missing, their posts are not."""
     expected = {}
     for count in POST_COUNTS:
-        user = users.create_user(NewUser(name="Itt", email=f"itt-{new_id()}@example.com"), None)
+        user = factories.create_user(NewUser(name="Itt", email=f"itt-{new_id()}@example.com"), None)
         for index in range(count):
             posts.create_post(user.id, NewPost(name=f"Hair care {index}"))
         UserModel(*UserModel.key(user.id)).update([UserModel.post_count.remove()])

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from spooky.ids import new_id
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.client import call
 from tests.support.emf import emitted, reset
 
@@ -15,7 +16,7 @@ from tests.support.emf import emitted, reset
 def test_an_api_call_publishes_latency_and_the_capacity_of_the_index_it_read(
     local_tables: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    author = users.create_user(NewUser(name="Fester", email=f"f-{new_id()}@example.com"), None)
+    author = factories.create_user(NewUser(name="Fester", email=f"f-{new_id()}@example.com"), None)
     posts.create_post(author.id, NewPost(name="Light bulbs"))
     reset()  # only the call's own requests
 
@@ -31,8 +32,8 @@ def test_an_api_call_publishes_latency_and_the_capacity_of_the_index_it_read(
 def test_a_failed_condition_is_counted(
     local_tables: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    author = users.create_user(NewUser(name="Fester", email=f"f-{new_id()}@example.com"), None)
-    stranger = users.create_user(NewUser(name="Cousin Itt", email=f"i-{new_id()}@example.com"), None)
+    author = factories.create_user(NewUser(name="Fester", email=f"f-{new_id()}@example.com"), None)
+    stranger = factories.create_user(NewUser(name="Cousin Itt", email=f"i-{new_id()}@example.com"), None)
     post_id = posts.create_post(author.id, NewPost(name="Mine")).id
     reset()
 

@@ -19,6 +19,7 @@ from spooky.repositories.deleted_authors import hidden_author_ids
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from tests.integration.conftest import LocalDynamo
+from tests.support import factories
 from tests.support.factories import open_session
 from tests.support.streams import TableStream, as_ttl_deletion, lambda_event
 
@@ -41,15 +42,15 @@ def test_a_deleted_account_is_hidden_at_once_and_purged_after_the_grace_period(
     fresh_tables: dict[str, str], local_dynamo: LocalDynamo
 ) -> None:
     email = f"lurch-{new_id()}@example.com"
-    user = users.create_user(NewUser(name="Lurch", email=email), "$argon2id$hash")
+    user = factories.create_user(NewUser(name="Lurch", email=email), "$argon2id$hash")
     post_ids = [posts.create_post(user.id, NewPost(name=f"You rang? {n}")).id for n in range(3)]
     token = open_session(user.id)
-    neighbour = users.create_user(NewUser(name="Thing", email=f"thing-{new_id()}@example.com"), None)
+    neighbour = factories.create_user(NewUser(name="Thing", email=f"thing-{new_id()}@example.com"), None)
     neighbours_post = posts.create_post(neighbour.id, NewPost(name="Handy tips")).id
     stream = TableStream(local_dynamo.endpoint, fresh_tables["AppTable"])
     stream.read()
 
-    deleted_at = users.soft_delete_user(user.id)
+    deleted_at = factories.soft_delete_user(user.id)
     stream.read()
 
     assert users.get_user(user.id) is None
@@ -71,7 +72,7 @@ def test_a_deleted_account_is_hidden_at_once_and_purged_after_the_grace_period(
     assert not exists(SessionModel, *SessionModel.key(user.id, token.session_id))
     assert posts.get_post(neighbours_post) is not None
     # The address is free again.
-    assert users.create_user(NewUser(name="Lurch II", email=email), None).id != user.id
+    assert factories.create_user(NewUser(name="Lurch II", email=email), None).id != user.id
 
 
 def test_a_deleted_users_posts_leave_the_indexes_soon_and_are_still_purged(
@@ -79,13 +80,13 @@ def test_a_deleted_users_posts_leave_the_indexes_soon_and_are_still_purged(
 ) -> None:
     """The soft delete's stream record retires the user's posts from both listings, so reads stop
     skipping them; the purge after the grace period still finds and deletes them."""
-    user = users.create_user(NewUser(name="Fester", email=f"fester-{new_id()}@example.com"), None)
+    user = factories.create_user(NewUser(name="Fester", email=f"fester-{new_id()}@example.com"), None)
     post_ids = [posts.create_post(user.id, NewPost(name=f"Bulb {n}")).id for n in range(3)]
-    neighbour = users.create_user(NewUser(name="Itt", email=f"itt-{new_id()}@example.com"), None)
+    neighbour = factories.create_user(NewUser(name="Itt", email=f"itt-{new_id()}@example.com"), None)
     kept = posts.create_post(neighbour.id, NewPost(name="Hair care")).id
     stream = TableStream(local_dynamo.endpoint, fresh_tables["AppTable"])
     stream.read()
-    users.soft_delete_user(user.id)
+    factories.soft_delete_user(user.id)
     (deletion,) = [record for record in stream.read() if record["eventName"] == "MODIFY"]
     purge = load_handler("RetentionPurgeFunction")
 
@@ -123,12 +124,12 @@ def test_the_feed_keeps_hiding_a_deleted_user_while_the_index_has_not_shown_ever
 ) -> None:
     """postCount says how many posts must be retired: fewer seen in the index (as when it lags) fails
     the record, so it is retried, and the user stays hidden until every post is retired."""
-    user = users.create_user(NewUser(name="Cousin Itt", email=f"itt-{new_id()}@example.com"), None)
+    user = factories.create_user(NewUser(name="Cousin Itt", email=f"itt-{new_id()}@example.com"), None)
     posts.create_post(user.id, NewPost(name="Hair"))
     UserModel(*UserModel.key(user.id)).update([UserModel.post_count.add(1)])  # one the index never showed
     stream = TableStream(local_dynamo.endpoint, fresh_tables["AppTable"])
     stream.read()
-    users.soft_delete_user(user.id)
+    factories.soft_delete_user(user.id)
     (deletion,) = [record for record in stream.read() if record["eventName"] == "MODIFY"]
     purge = load_handler("RetentionPurgeFunction")
 
@@ -142,9 +143,9 @@ def test_the_feed_keeps_hiding_a_deleted_user_while_the_index_has_not_shown_ever
 def test_the_purge_removes_an_entry_left_pending(
     fresh_tables: dict[str, str], local_dynamo: LocalDynamo
 ) -> None:
-    user = users.create_user(NewUser(name="Grandmama", email=f"gm-{new_id()}@example.com"), None)
+    user = factories.create_user(NewUser(name="Grandmama", email=f"gm-{new_id()}@example.com"), None)
     stream = TableStream(local_dynamo.endpoint, fresh_tables["AppTable"])
-    users.soft_delete_user(user.id)  # its retirement never ran
+    factories.soft_delete_user(user.id)  # its retirement never ran
     stream.read()
     expire(local_dynamo.client(), fresh_tables["AppTable"], UserModel.key(user.id))
     removal = profile_removal(stream.read())

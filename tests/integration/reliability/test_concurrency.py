@@ -11,13 +11,14 @@ from spooky.ids import new_id
 from spooky.repositories import posts, users
 from spooky.schemas.posts import NewPost, PostChanges
 from spooky.schemas.users import NewUser
+from tests.support import factories
 
 WRITERS = 12
 
 
 @pytest.fixture
 def author(local_tables: dict[str, str]) -> str:
-    return users.create_user(NewUser(name="Gomez", email=f"g-{new_id()}@example.com"), None).id
+    return factories.create_user(NewUser(name="Gomez", email=f"g-{new_id()}@example.com"), None).id
 
 
 def test_of_concurrent_updates_at_one_version_exactly_one_wins(author: str) -> None:

@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 from spooky.ids import new_id
 from spooky.repositories import users
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.client import call
 
 Fault = Callable[[str], Exception | None]
@@ -76,7 +77,7 @@ def times(count: int, error: Exception) -> Fault:
 
 @pytest.fixture
 def author(local_tables: dict[str, str]) -> str:
-    return users.create_user(NewUser(name="Morticia", email=f"m-{new_id()}@example.com"), None).id
+    return factories.create_user(NewUser(name="Morticia", email=f"m-{new_id()}@example.com"), None).id
 
 
 def posts_of(user_id: str) -> list[str]:

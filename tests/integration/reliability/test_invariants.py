@@ -9,22 +9,23 @@ from __future__ import annotations
 from spooky.clock import utcnow
 from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserModel
 from spooky.models.auth import SessionModel
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.repositories.users import CREDENTIAL_PROVIDER
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.factories import open_session
 from tests.support.invariants import check_invariants, dynamodb_client
 
 
 def test_data_written_by_the_repositories_passes(fresh_tables: dict[str, str]) -> None:
-    author = users.create_user(NewUser(name="Lurch", email="lurch@example.com"), None)
+    author = factories.create_user(NewUser(name="Lurch", email="lurch@example.com"), None)
     kept, deleted = (posts.create_post(author.id, NewPost(name=name)) for name in ("kept", "deleted"))
     posts.delete_post(deleted.id, author.id, None)
     posts.update_post(kept.id, author.id, posts.PostChanges(content="edited"), 1)
     open_session(author.id)
-    gone = users.create_user(NewUser(name="Cousin Itt", email="itt@example.com"), None)
-    users.soft_delete_user(gone.id)
+    gone = factories.create_user(NewUser(name="Cousin Itt", email="itt@example.com"), None)
+    factories.soft_delete_user(gone.id)
 
     report = check_invariants(fresh_tables)
 
@@ -34,8 +35,8 @@ def test_data_written_by_the_repositories_passes(fresh_tables: dict[str, str]) -
 
 
 def test_every_kind_of_damage_is_reported(fresh_tables: dict[str, str]) -> None:
-    author = users.create_user(NewUser(name="Fester", email="fester@example.com"), None)
-    unclaimed = users.create_user(NewUser(name="Thing", email="thing@example.com"), None)
+    author = factories.create_user(NewUser(name="Fester", email="fester@example.com"), None)
+    unclaimed = factories.create_user(NewUser(name="Thing", email="thing@example.com"), None)
     post = posts.create_post(author.id, NewPost(name="counted"))
     # A post written without the author's postCount, and one whose index keys were lost.
     nobody = posts.Author("missing-author", "Nobody", "nobody@example.com")

@@ -13,6 +13,7 @@ from spooky.models import keys
 from spooky.models.app import UserModel
 from spooky.models.auth import VerificationModel
 from spooky.repositories import users, verifications
+from tests.support import factories
 from tests.support.factories import make_user
 
 
@@ -52,7 +53,7 @@ def test_batch_get_skips_missing_keys_and_reads_over_100_keys_in_two_requests(
 
 def test_get_users_projects_name_and_email_of_live_users(local_tables: dict[str, str]) -> None:
     ada, gone = make_user(name="Ada"), make_user(name="Gone")
-    users.soft_delete_user(gone.id)
+    factories.soft_delete_user(gone.id)
     found = users.get_users([ada.id, gone.id, new_id()], ["name", "email"])
     assert list(found) == [ada.id]
     assert (found[ada.id].name, found[ada.id].email) == ("Ada", ada.email)

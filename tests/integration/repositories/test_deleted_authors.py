@@ -20,10 +20,11 @@ from spooky.db.observe import recording
 from spooky.errors import Forbidden, NotFound, Unauthorized
 from spooky.models.app import DeletedAuthorModel, PostModel, UserModel
 from spooky.pagination import Page
-from spooky.repositories import posts, timeline, users
+from spooky.repositories import posts, timeline
 from spooky.repositories.deleted_authors import INDEX_LAG_GRACE, hidden_author_ids, retired_entry
 from spooky.repositories.posts import PostWithAuthor
 from spooky.schemas.posts import NewPost, PostChanges
+from tests.support import factories
 from tests.support.factories import make_posts, make_user, newest_first, seed_posts
 
 
@@ -38,7 +39,7 @@ def whole_feed(limit: int) -> list[Page[PostWithAuthor]]:
 def test_a_deleted_authors_post_is_not_found_by_id(local_tables: dict[str, str]) -> None:
     author = make_user()
     (post,) = make_posts(author.id, 1)
-    users.soft_delete_user(author.id)
+    factories.soft_delete_user(author.id)
     assert posts.get_post(post.id) is None
 
 
@@ -47,7 +48,7 @@ def test_a_cursor_taken_before_the_deletion_finds_no_user(local_tables: dict[str
     seed_posts(author.id, 5)
     cursor = posts.list_user_posts(author.id, None, 2).next_cursor
     assert cursor is not None
-    users.soft_delete_user(author.id)
+    factories.soft_delete_user(author.id)
     with pytest.raises(NotFound):
         posts.list_user_posts(author.id, cursor, 2)
 
@@ -73,7 +74,7 @@ def hidden_run(fresh_tables: dict[str, str]) -> tuple[list[PostModel], UserModel
     kept = seed_posts(live.id, 5)
     gone = make_user(name="Gomez")
     seed_posts(gone.id, 60)  # seeded after: newer
-    users.soft_delete_user(gone.id)
+    factories.soft_delete_user(gone.id)
     return kept, gone
 
 
@@ -123,7 +124,7 @@ def test_the_soft_delete_lists_the_user_for_the_feed_in_the_same_transaction(
 ) -> None:
     author = make_user()
     with recording() as calls:
-        deleted_at = users.soft_delete_user(author.id)
+        deleted_at = factories.soft_delete_user(author.id)
     assert [call.operation for call in calls].count("TransactWriteItems") == 1
     entry = DeletedAuthorModel.get(*DeletedAuthorModel.key(author.id), consistent_read=True)
     assert (entry.user_id, entry.deleted_at, entry.ttl) == (author.id, deleted_at, None)
@@ -149,7 +150,7 @@ def test_a_deleted_authors_posts_are_hidden_at_any_number_of_posts(fresh_tables:
     kept = seed_posts(live.id, 3)
     gone = make_user()
     seed_posts(gone.id, 1_500)  # newer than the live posts
-    users.soft_delete_user(gone.id)
+    factories.soft_delete_user(gone.id)
     pages = whole_feed(20)
     assert [entry.post.id for page in pages for entry in page.items] == newest_first(kept)
     assert {entry.author.id for page in pages for entry in page.items} == {live.id}
@@ -166,7 +167,7 @@ def test_posts_without_an_author_copy_read_their_authors_and_hide_deleted_ones(
         PostModel(*PostModel.key(post.id)).update(
             [PostModel.author_name.remove(), PostModel.author_email.remove()]
         )
-    users.soft_delete_user(gone.id)
+    factories.soft_delete_user(gone.id)
     DeletedAuthorModel(*DeletedAuthorModel.key(gone.id)).delete()  # as if deleted before this release
     with recording() as calls:
         page = posts.feed(None, 10)
@@ -179,7 +180,7 @@ def test_the_last_live_post_is_not_followed_by_an_empty_page(fresh_tables: dict[
     (only,) = seed_posts(live.id, 1)
     gone = make_user()
     seed_posts(gone.id, 1)
-    users.soft_delete_user(gone.id)
+    factories.soft_delete_user(gone.id)
     # The hidden post is older than the live one: page 1 must not promise a page 2.
     page = posts.feed(None, 1)
     assert ([entry.post.id for entry in page.items], page.next_cursor) == ([only.id], None)
@@ -197,7 +198,7 @@ def _assert_refused_and_unchanged(post: PostModel, caller_id: str, refusal: type
 def test_a_deleted_caller_can_neither_edit_nor_delete_their_posts(local_tables: dict[str, str]) -> None:
     author = make_user()
     (post,) = make_posts(author.id, 1)
-    users.soft_delete_user(author.id)
+    factories.soft_delete_user(author.id)
     _assert_refused_and_unchanged(post, author.id, Unauthorized)
 
 
@@ -228,7 +229,7 @@ def test_feed_order_is_exact_whatever_the_rounds_and_page_size(
         for n in range(120)
     ]
     batch_write(PostModel, puts=items)
-    users.soft_delete_user(gone.id)
+    factories.soft_delete_user(gone.id)
     expected = [post.id for post in reversed(items) if post.created_by_id == live.id]
     full_budget = timeline.MAX_ROUNDS
     for rounds in (1, 2, full_budget):

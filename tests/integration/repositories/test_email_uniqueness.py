@@ -11,11 +11,11 @@ import pytest
 
 from spooky.errors import AlreadyExists
 from spooky.models.app import UserModel
-from spooky.repositories import users
 from spooky.repositories.users import EmailTaken
 from spooky.schemas.common import normalize_email
 from spooky.schemas.users import NewUser
 from spooky.settings import get_settings
+from tests.support import factories
 from tests.support.factories import make_user, unique_email
 
 RACERS = 20
@@ -42,7 +42,7 @@ def test_concurrent_sign_ups_with_one_email_in_different_cases_let_exactly_one_w
         new_user = NewUser(name=f"Racer {n}", email=with_varied_case(email, n))
         start.wait()
         try:
-            return users.create_user(new_user, password_hash="hash").id
+            return factories.create_user(new_user, password_hash="hash").id
         except EmailTaken as error:
             return error
 
@@ -57,7 +57,7 @@ def test_concurrent_sign_ups_with_one_email_in_different_cases_let_exactly_one_w
     mine = [item for item in items if item["pk"]["S"] in (f"EMAIL#{email}", f"USER#{winners[0]}")]
     assert sorted(item["sk"]["S"].split("#")[0] for item in mine) == ["ACCOUNT", "EMAIL", "PROFILE"]
     assert len(items) == len(mine) + 3  # + the warm-up user's three items
-    assert users.find_user_id_by_email(normalize_email(email.upper())) == winners[0]
+    assert factories.find_user_id_by_email(normalize_email(email.upper())) == winners[0]
 
 
 def test_a_second_sign_up_with_the_same_email_in_another_case_is_refused(
@@ -68,11 +68,11 @@ def test_a_second_sign_up_with_the_same_email_in_another_case_is_refused(
     with pytest.raises(EmailTaken) as caught:
         make_user(email=email.upper())
     assert isinstance(caught.value, AlreadyExists)
-    assert users.find_user_id_by_email(normalize_email(email)) == first.id
+    assert factories.find_user_id_by_email(normalize_email(email)) == first.id
 
 
 def test_an_unknown_email_has_no_user(local_tables: dict[str, str]) -> None:
-    assert users.find_user_id_by_email(unique_email("nobody")) is None
+    assert factories.find_user_id_by_email(unique_email("nobody")) is None
 
 
 def test_sign_up_stores_the_normalised_email_on_the_user(local_tables: dict[str, str]) -> None:

@@ -11,9 +11,10 @@ from spooky.db.transactions import TransactionCancelled
 from spooky.errors import Conflict, NotFound
 from spooky.ids import new_id
 from spooky.models.app import PostModel, UserModel
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import UserChanges
+from tests.support import factories
 from tests.support.factories import make_user
 
 
@@ -81,7 +82,7 @@ def test_a_post_for_a_soft_deleted_author_is_not_found_and_writes_nothing(
 ) -> None:
     author = make_user()
     posts.create_post(author.id, NewPost(name="Before deletion"))
-    users.soft_delete_user(author.id)
+    factories.soft_delete_user(author.id)
     author_before = stored_user(author.id)
     post_id = new_id()
     monkeypatch.setattr(posts, "new_id", lambda: post_id)

@@ -17,7 +17,7 @@ from spooky.errors import NotFound
 from spooky.ids import new_id, new_token
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions, users, verifications
-from spooky.repositories.users import soft_delete_user
+from tests.support import factories
 from tests.support.factories import make_user, store_session
 
 WEEK = timedelta(days=7)
@@ -30,13 +30,13 @@ def _open(user_id: str, expires_at: datetime, **client: str) -> SessionToken:
 
 
 def _alive(token: SessionToken) -> bool:
-    return sessions.get_session_with_user(token) is not None
+    return factories.get_session_with_user(token) is not None
 
 
 def test_a_session_is_found_by_its_token_only(local_tables: dict[str, str]) -> None:
     user = make_user()
     token = _open(user.id, utcnow() + WEEK, ip_address="203.0.113.9", user_agent="ua")
-    found = sessions.get_session_with_user(token)
+    found = factories.get_session_with_user(token)
     assert found is not None
     assert (found.session.id, found.user.id, found.session.ip_address, found.session.user_agent) == (
         token.session_id,
@@ -75,7 +75,7 @@ def test_an_active_session_can_be_extended(local_tables: dict[str, str]) -> None
     token = _open(user.id, utcnow() + timedelta(hours=1))
     later = utcnow() + WEEK
     sessions.extend_session(token, later)
-    found = sessions.get_session_with_user(token)
+    found = factories.get_session_with_user(token)
     assert found is not None
     assert found.session.expires_at == later
     assert found.session.ttl == later.replace(microsecond=0)
@@ -85,7 +85,7 @@ def test_an_active_session_can_be_extended(local_tables: dict[str, str]) -> None
 def test_sessions_are_only_created_for_live_users(local_tables: dict[str, str], deleted: bool) -> None:
     user_id = make_user().id if deleted else new_id()
     if deleted:
-        soft_delete_user(user_id)
+        factories.soft_delete_user(user_id)
     token = new_session_token(user_id)
     with pytest.raises(NotFound):
         store_session(sessions.new_session_item(token, utcnow() + WEEK))
@@ -95,10 +95,10 @@ def test_sessions_are_only_created_for_live_users(local_tables: dict[str, str], 
 def test_a_session_of_a_deleted_user_is_refused_in_the_same_request(local_tables: dict[str, str]) -> None:
     user = make_user()
     token = _open(user.id, utcnow() + WEEK)
-    soft_delete_user(user.id)  # the session item itself is still there
+    factories.soft_delete_user(user.id)  # the session item itself is still there
 
     with recording() as seen:
-        assert sessions.get_session_with_user(token) is None
+        assert factories.get_session_with_user(token) is None
     assert [observation.operation for observation in seen] == ["BatchGetItem"]
 
 
@@ -174,7 +174,7 @@ def test_revoking_one_session_reports_whether_it_existed(local_tables: dict[str,
 
 def test_a_verification_value_is_consumed_once(local_tables: dict[str, str]) -> None:
     identifier = f"email-verification:{new_token()}"
-    verifications.create_verification(identifier, "user-123", utcnow() + timedelta(hours=1))
+    factories.create_verification(identifier, "user-123", utcnow() + timedelta(hours=1))
     spent = verifications.consume_verification(identifier)
     assert spent is not None
     assert spent.value == "user-123"
@@ -184,8 +184,8 @@ def test_a_verification_value_is_consumed_once(local_tables: dict[str, str]) -> 
 def test_concurrent_consumers_of_one_verification_get_one_value(local_tables: dict[str, str]) -> None:
     consumers = 8
     identifier = f"reset-password:{new_token()}"
-    verifications.create_verification(f"warm-up:{new_token()}", "x", utcnow() + timedelta(hours=1))
-    verifications.create_verification(identifier, "user-456", utcnow() + timedelta(hours=1))
+    factories.create_verification(f"warm-up:{new_token()}", "x", utcnow() + timedelta(hours=1))
+    factories.create_verification(identifier, "user-456", utcnow() + timedelta(hours=1))
     start = threading.Barrier(consumers)
 
     def consume(_: int) -> str | None:
@@ -201,7 +201,7 @@ def test_concurrent_consumers_of_one_verification_get_one_value(local_tables: di
 
 def test_an_expired_verification_is_refused(local_tables: dict[str, str]) -> None:
     identifier = f"email-verification:{new_token()}"
-    verifications.create_verification(identifier, "user-789", utcnow() - timedelta(seconds=1))
+    factories.create_verification(identifier, "user-789", utcnow() - timedelta(seconds=1))
     assert verifications.consume_verification(identifier) is None
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from spooky.db.observe import Observation, recording
-from spooky.repositories import posts, sessions, users
+from spooky.repositories import posts, users
 from spooky.schemas.common import normalize_email
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser, UserChanges
+from tests.support import factories
 from tests.support.factories import (
     make_user,
     newest_first,
@@ -77,7 +78,7 @@ def test_without_the_authorizers_copy_the_seed_transaction_reads_the_author_firs
 
 def test_sign_up_with_its_email_claim_is_one_request(local_tables: dict[str, str]) -> None:
     with recording() as calls:
-        users.create_user(NewUser(name="Ada", email=unique_email()), password_hash="hash")
+        factories.create_user(NewUser(name="Ada", email=unique_email()), password_hash="hash")
     assert operations(calls) == [("TransactWriteItems", None)]
 
 
@@ -85,7 +86,7 @@ def test_email_lookup_is_one_get_whatever_the_case(local_tables: dict[str, str])
     email = unique_email("Mixed.Case")
     user = make_user(email=email)
     with recording() as calls:
-        found = users.find_user_id_by_email(normalize_email(email.upper()))
+        found = factories.find_user_id_by_email(normalize_email(email.upper()))
     assert operations(calls) == [("GetItem", None)]
     assert found == user.id
 
@@ -94,7 +95,7 @@ def test_session_and_user_lookup_by_token_is_one_batch_get(local_tables: dict[st
     user = make_user()
     token = open_session(user.id)
     with recording() as calls:
-        found = sessions.get_session_with_user(token)
+        found = factories.get_session_with_user(token)
     assert operations(calls) == [("BatchGetItem", None)]
     assert found is not None
     assert found.user.id == user.id

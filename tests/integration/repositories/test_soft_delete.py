@@ -7,6 +7,7 @@ import pytest
 from spooky.errors import Forbidden, NotFound
 from spooky.models.app import PostModel, UserModel
 from spooky.repositories import posts, users
+from tests.support import factories
 from tests.support.factories import ids, make_posts, make_user
 
 
@@ -61,7 +62,7 @@ def test_only_the_author_can_delete_a_post(local_tables: dict[str, str]) -> None
 def test_a_deleted_user_is_not_found_anywhere(local_tables: dict[str, str]) -> None:
     user = make_user()
     make_posts(user.id, 2)
-    users.soft_delete_user(user.id)
+    factories.soft_delete_user(user.id)
     assert users.get_user(user.id) is None
     assert users.get_users([user.id]) == {}
     with pytest.raises(NotFound):
@@ -69,4 +70,4 @@ def test_a_deleted_user_is_not_found_anywhere(local_tables: dict[str, str]) -> N
     with pytest.raises(NotFound):
         posts.list_user_posts(user.id, None, 10)
     with pytest.raises(NotFound):
-        users.soft_delete_user(user.id)
+        factories.soft_delete_user(user.id)

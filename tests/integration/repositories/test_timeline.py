@@ -17,9 +17,10 @@ from spooky.errors import ValidationFailed
 from spooky.models import keys
 from spooky.models.app import PostModel, UserModel
 from spooky.pagination import Page
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.repositories.posts import PostWithAuthor
 from spooky.schemas.posts import NewPost
+from tests.support import factories
 from tests.support.factories import author, make_user, seed_posts
 
 
@@ -103,7 +104,7 @@ def test_posts_of_a_soft_deleted_author_leave_the_feed(
     three_authors: tuple[list[UserModel], list[PostModel]],
 ) -> None:
     authors, created = three_authors
-    users.soft_delete_user(authors[1].id)
+    factories.soft_delete_user(authors[1].id)
     remaining = [post for post in created if post.created_by_id != authors[1].id]
     assert feed_ids(10) == newest_first(remaining)
 

@@ -28,9 +28,10 @@ from devtools.openapi import build_document
 from devtools.template import Route, authorizer_function, routes
 from spooky.auth.cookies import DONT_REMEMBER_COOKIE, SESSION_COOKIE, signed_cookie_value
 from spooky.auth.passwords import hash_password
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.client import FRONT_END_ORIGIN
 from tests.support.factories import start_session
 from tests.support.invariants import check_invariants
@@ -226,7 +227,9 @@ def local_tables(fresh_tables: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture
 def world(local_tables: dict[str, str]) -> World:
-    user = users.create_user(NewUser(name="Any", email="any@example.com"), hash_password("a long password"))
+    user = factories.create_user(
+        NewUser(name="Any", email="any@example.com"), hash_password("a long password")
+    )
     post = posts.create_post(user.id, NewPost(name="anything", content="goes"))
     return World(user.id, post.id, {"userId": user.id, "postId": post.id})
 

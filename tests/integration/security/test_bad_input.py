@@ -26,9 +26,10 @@ from devtools.openapi import DOCUMENT_PATH
 from devtools.template import authorizer_function, routes
 from spooky.auth.cookies import signed_cookie_value
 from spooky.auth.passwords import hash_password
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.client import FRONT_END_ORIGIN, call
 from tests.support.factories import start_session
 from tests.support.invariants import check_invariants, snapshot
@@ -62,10 +63,12 @@ class World:
 
 @pytest.fixture
 def world(local_tables: dict[str, str]) -> Iterator[World]:
-    user = users.create_user(
+    user = factories.create_user(
         NewUser(name="Wednesday", email="wednesday@example.com"), hash_password(PASSWORD)
     )
-    other = users.create_user(NewUser(name="Pugsley", email="pugsley@example.com"), hash_password(PASSWORD))
+    other = factories.create_user(
+        NewUser(name="Pugsley", email="pugsley@example.com"), hash_password(PASSWORD)
+    )
     post = posts.create_post(user.id, NewPost(name="first", content="hello"))
     posts.create_post(user.id, NewPost(name="second"))
     posts.create_post(other.id, NewPost(name="theirs"))

@@ -34,9 +34,10 @@ from devtools.openapi import DOCUMENT_PATH
 from spooky.auth.cookies import signed_cookie_value
 from spooky.auth.passwords import hash_password
 from spooky.ids import new_token
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
+from tests.support import factories
 from tests.support.client import FRONT_END_ORIGIN
 from tests.support.factories import start_session
 from tests.support.invariants import check_invariants
@@ -64,7 +65,7 @@ def local_tables(fresh_tables: dict[str, str]) -> dict[str, str]:
 
 def fuzz_user() -> tuple[str, str]:
     """A user with a password (unknown to the fuzzer) and one post; returns (user id, post id)."""
-    user = users.create_user(NewUser(name="Fuzz", email="fuzz@example.com"), hash_password(new_token()))
+    user = factories.create_user(NewUser(name="Fuzz", email="fuzz@example.com"), hash_password(new_token()))
     return user.id, posts.create_post(user.id, NewPost(name="fuzzed")).id
 
 

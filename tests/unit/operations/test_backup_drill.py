@@ -20,10 +20,11 @@ from devtools.template import ROOT, load_template
 from spooky.clock import utcnow
 from spooky.db.observe import instrument, recording
 from spooky.ids import new_id
-from spooky.repositories import posts, users
+from spooky.repositories import posts
 from spooky.schemas.posts import NewPost
 from spooky.schemas.users import NewUser
 from spooky_jobs import backup_drill
+from tests.support import factories
 from tests.support.emf import emitted
 
 LONG_AGO = timedelta(days=3)
@@ -48,7 +49,7 @@ def seed(monkeypatch: pytest.MonkeyPatch, count: int, age: timedelta = LONG_AGO)
         patch.setattr("spooky.repositories.posts.utcnow", lambda: then)
         ids = []
         for index in range(count):
-            user = users.create_user(
+            user = factories.create_user(
                 NewUser(name=f"Ghost {index}", email=f"ghost-{new_id()}@example.com"), None
             )
             posts.create_post(user.id, NewPost(name=f"Boo {index}"))
@@ -91,7 +92,7 @@ def test_a_faithful_backup_passes_and_leaves_no_table_behind(
 def test_changes_made_after_the_backup_are_not_failures(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     user_ids = seed(monkeypatch, 3)
     back_up_everything(client)
-    users.soft_delete_user(user_ids[0])
+    factories.soft_delete_user(user_ids[0])
     seed(monkeypatch, 2, age=timedelta(0))
 
     report = run(client)

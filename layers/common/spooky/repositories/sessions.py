@@ -208,11 +208,6 @@ def session_in(items: Items, token: SessionToken) -> SessionWithUser | None:
     return SessionWithUser(token, session, user)
 
 
-def get_session_with_user(token: SessionToken) -> SessionWithUser | None:
-    """``session_in`` after reading ``session_keys``: ONE strongly consistent BatchGetItem."""
-    return session_in(read_consistently(*session_keys(token)), token)
-
-
 def extend_session(token: SessionToken, expires_at: datetime) -> SessionModel | None:
     """Move the expiry of an existing, unexpired session (Better Auth's daily refresh)."""
     session = SessionModel(*SessionModel.key(token.user_id, token.session_id))

@@ -10,7 +10,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from spooky.clock import utcnow
-from spooky.db.batch import ItemKey, Items, batch_get, read_consistently
+from spooky.db.batch import ItemKey, Items, batch_get
 from spooky.db.errors import is_condition_failure
 from spooky.db.transactions import Part, Transaction, write_together
 from spooky.errors import AlreadyExists, Conflict, NotFound
@@ -93,13 +93,6 @@ def creation(item: UserModel, password_hash: str | None) -> Part:
     return Part(build, {"email": EmailTaken("User already exists. Use another email.")})
 
 
-def create_user(user: NewUser, password_hash: str | None) -> UserModel:
-    """Create the user with their email claim and credential, atomically (see ``creation``)."""
-    item = new_user_item(user, utcnow())
-    write_together(creation(item, password_hash))
-    return item
-
-
 def profile_key(user_id: str) -> ItemKey[UserModel]:
     return ItemKey(UserModel, *UserModel.key(user_id))
 
@@ -147,15 +140,6 @@ def find_email_claim(email: str) -> EmailClaimModel | None:
         return None
 
 
-def find_user_id_by_email(email: str) -> str | None:
-    claim = find_email_claim(email)
-    return claim.user_id if claim else None
-
-
-def get_credential(user_id: str) -> AccountModel | None:
-    return read_consistently(credential_key(user_id)).get(credential_key(user_id))
-
-
 def live_check(user_id: str) -> Part:
     """A transaction part: the user exists and is not deleted (else NotFound)."""
 
@@ -196,10 +180,6 @@ def password_change(user_id: str, password_hash: str, *, current_hash: str | Non
         tx.update("credential", account, actions, condition=_password_condition(current_hash))
 
     return Part(build, {"credential": NotFound("User not found")})
-
-
-def set_password(user_id: str, password_hash: str) -> None:
-    write_together(password_change(user_id, password_hash))
 
 
 def claim_held(email: str, user_id: str) -> Part:
@@ -355,11 +335,3 @@ def soft_delete(user: UserModel, *also: Part) -> datetime:
         # A user without a claim of their own (data older than claims) is deleted all the same.
         write_together(*also, _soft_deletion(user.id, user.email, now, release_email=False))
     return now
-
-
-def soft_delete_user(user_id: str) -> datetime:
-    """``soft_delete`` by id (reads the user first)."""
-    user = get_user(user_id, ["email", "id"], consistent=True)
-    if user is None:
-        raise NotFound("User not found")
-    return soft_delete(user)

@@ -35,12 +35,6 @@ def creation(identifier: str, value: str, expires_at: datetime, *, email: str | 
     return Part(build)
 
 
-def create_verification(
-    identifier: str, value: str, expires_at: datetime, *, email: str | None = None
-) -> None:
-    _new_item(identifier, value, expires_at, email).save()
-
-
 def consume_verification(identifier: str) -> VerificationModel | None:
     """An unexpired verification, deleted as it is read: each token works once.
 
