@@ -6,14 +6,14 @@ failure, bisects a failing batch, and finally sends its position to the dead-let
 
 from typing import Any
 
+from spooky.observability import background_handler, metrics
+from spooky_jobs.audit import record_change
+
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from spooky.observability import background_handler, metrics
-from spooky_jobs.audit import record_change
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

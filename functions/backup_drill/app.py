@@ -9,10 +9,10 @@ See spooky_jobs.backup_drill; `python -m devtools.backup_drill` runs the whole d
 from datetime import timedelta
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from spooky.observability import background_handler, logger
 from spooky_jobs import backup_drill
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 @background_handler

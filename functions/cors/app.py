@@ -8,12 +8,12 @@ so template.yaml routes both here: see spooky/http/cors.py and docs/api.md#cors.
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from spooky.auth.cookies import header
 from spooky.http.api import refusal, with_security_headers
 from spooky.http.cors import preflight_headers, response_headers
 from spooky.observability import instrumented
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 @instrumented

@@ -2,9 +2,6 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.params import IdempotencyKey
 from spooky.http.request import caller_id, caller_name_and_email
@@ -12,6 +9,9 @@ from spooky.http.versioning import etag_of
 from spooky.idempotency import use_lambda_context
 from spooky.schemas.posts import NewPost, PostOut
 from spooky.services import posts
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 app = create_app()
 

@@ -1,12 +1,12 @@
 """DELETE /posts/{postId}: soft-delete a post (author only)."""
 
-from aws_lambda_powertools.event_handler import Response
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.params import IfMatch, PostId
 from spooky.http.request import caller_id
 from spooky.http.versioning import expected_version
 from spooky.services import posts
+
+from aws_lambda_powertools.event_handler import Response
 
 app = create_app()
 

@@ -1,12 +1,12 @@
 """GET /posts/{postId}: one post."""
 
-from aws_lambda_powertools.event_handler import Response, content_types
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.params import PostId
 from spooky.http.versioning import etag_of
 from spooky.schemas.posts import PostOut
 from spooky.services import posts
+
+from aws_lambda_powertools.event_handler import Response, content_types
 
 app = create_app()
 

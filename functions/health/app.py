@@ -1,10 +1,10 @@
 """GET /health: the database health check (200 healthy, 503 not), used by the canary and alarms."""
 
-from aws_lambda_powertools.event_handler import Response, content_types
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.schemas.health import HealthOut
 from spooky.services import health as health_service
+
+from aws_lambda_powertools.event_handler import Response, content_types
 
 app = create_app()
 

@@ -3,10 +3,10 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from spooky.observability import background_handler
 from spooky_jobs.canary import run_canary
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 @background_handler

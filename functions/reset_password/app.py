@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.request import source_ip
 from spooky.schemas.auth import ResetPasswordBody, StatusOut
 from spooky.services.auth import credentials
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 app = create_app()
 

@@ -9,15 +9,15 @@ other.)
 
 from typing import Any
 
+from spooky.observability import background_handler, logger, metrics
+from spooky_jobs.authors import refresh_renamed_authors_posts
+from spooky_jobs.retention import purge_expired_user, retire_deleted_users_posts
+
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from spooky.observability import background_handler, logger, metrics
-from spooky_jobs.authors import refresh_renamed_authors_posts
-from spooky_jobs.retention import purge_expired_user, retire_deleted_users_posts
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

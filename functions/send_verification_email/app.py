@@ -2,14 +2,14 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import presented_token
 from spooky.http.request import source_ip
 from spooky.schemas.auth import SendVerificationEmailBody, StatusOut
 from spooky.services.auth import emails
 from spooky.settings import api_base_url
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 app = create_app()
 

@@ -14,13 +14,13 @@ trusted, which the gateway response echoes so every trusted page can read the 40
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from spooky.auth.cookies import header, session_token
 from spooky.auth.origin import allowed_origin
 from spooky.models.app import UserModel
 from spooky.observability import instrumented
 from spooky.services.auth.sessions import authenticate
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 # The principal of a refusal: no user.
 ANONYMOUS = "anonymous"

@@ -1,11 +1,11 @@
 """POST /api/auth/sign-out: revoke the presented session and clear the cookies (public: reads it itself)."""
 
-from aws_lambda_powertools.event_handler import Response
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import cleared_response, presented_token
 from spooky.schemas.auth import SuccessOut
 from spooky.services.auth import sessions
+
+from aws_lambda_powertools.event_handler import Response
 
 app = create_app()
 

@@ -2,14 +2,14 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import client_of, session_response
 from spooky.schemas.auth import SignUpBody, TokenAndUser
 from spooky.services.auth import credentials
 from spooky.settings import api_base_url
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 app = create_app()
 

@@ -2,15 +2,15 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.params import IfMatch, PostId
 from spooky.http.request import caller_id
 from spooky.http.versioning import etag_of, expected_version
 from spooky.schemas.posts import PostChanges, PostOut
 from spooky.services import posts
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 app = create_app()
 

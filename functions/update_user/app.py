@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.request import caller_id
 from spooky.schemas.auth import StatusOut, UpdateUserBody
 from spooky.services.auth import profile
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 app = create_app()
 

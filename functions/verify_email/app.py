@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import redirect
 from spooky.schemas.auth import EmailVerifiedOut
 from spooky.services.auth import emails
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 app = create_app()
 

@@ -1,0 +1,176 @@
+"""Powertools' catalogue packages load name by name (spooky.lazy_packages), and behave as before."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from devtools.template import ROOT, functions
+from spooky.lazy_packages import POWERTOOLS_CATALOGUES, Export, defer_init, reexports
+
+# Modules that only the unused parts of the catalogues import: no function may load them.
+NEVER_LOADED = (
+    "aws_lambda_powertools.event_handler.appsync",
+    "aws_lambda_powertools.event_handler.bedrock_agent",
+    "aws_lambda_powertools.event_handler.vpc_lattice",
+    "aws_lambda_powertools.utilities.data_classes.code_pipeline_job_event",
+    "aws_lambda_powertools.utilities.data_classes.s3_batch_operation_event",
+)
+
+
+def test_reexports_reads_an_init_of_imports_only() -> None:
+    source = '''"""Doc."""
+from .alpha import A, B as Bee
+from pkg.beta import C
+__all__ = ["A", "Bee", "C"]
+'''
+    assert reexports("pkg", source) == {
+        "A": Export("pkg.alpha", "A"),
+        "Bee": Export("pkg.alpha", "B"),
+        "C": Export("pkg.beta", "C"),
+    }
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "setup()",  # a side effect the package may rely on
+        "from os import path",  # not from the package itself
+        "from . import alpha",  # a submodule, bound by the import itself
+        "from .alpha import *",
+        "import pkg.alpha",
+        "VERSION = '1'",
+    ],
+)
+def test_reexports_refuses_an_init_that_does_more(statement: str) -> None:
+    assert reexports("pkg", f"from .alpha import A\n{statement}\n") is None
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """pkg: re-exports from `light`, `heavy` (which records that it ran) and `tool` (a same-name export)."""
+    root = tmp_path / "pkg"
+    root.mkdir()
+    (root / "__init__.py").write_text(
+        "from .light import Light\nfrom .heavy import Heavy\nfrom .tool import tool\n"
+        "__all__ = ['Light', 'Heavy', 'tool']\n"
+    )
+    (root / "light.py").write_text("class Light: ...\n")
+    (root / "heavy.py").write_text("import builtins\nbuiltins.heavy_ran = True\nclass Heavy: ...\n")
+    (root / "tool.py").write_text("def tool() -> str:\n    return 'the function'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [name for name in sys.modules if name == "pkg" or name.startswith("pkg.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delattr("builtins.heavy_ran", raising=False)
+    yield "pkg"
+    for name in [name for name in sys.modules if name == "pkg" or name.startswith("pkg.")]:
+        del sys.modules[name]
+
+
+def test_a_deferred_package_loads_only_the_submodules_asked_for(package: str) -> None:
+    assert defer_init(package) == [package]
+    from pkg.light import Light
+
+    assert "pkg.heavy" not in sys.modules
+    import pkg
+
+    assert pkg.Light is Light
+    assert "pkg.heavy" not in sys.modules
+    from pkg import Heavy
+
+    assert Heavy.__module__ == "pkg.heavy"
+    assert sorted(pkg.__all__) == ["Heavy", "Light", "tool"]
+
+
+def test_a_name_shared_with_its_submodule_is_the_name_not_the_module(package: str) -> None:
+    defer_init(package)
+    from pkg import tool
+
+    assert callable(tool)
+    assert tool() == "the function"
+
+
+def test_an_imported_or_unqualified_package_is_left_alone(package: str, tmp_path: Path) -> None:
+    (tmp_path / "pkg" / "__init__.py").write_text("from .light import Light\nprint('side effect')\n")
+    assert defer_init(package, "json", "no_such_package_here") == []
+    assert "pkg" not in sys.modules
+
+
+def _imported_modules(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""]
+    return [alias.name for alias in node.names]
+
+
+def _first_import_line(tree: ast.Module, prefix: str) -> int | None:
+    lines = [
+        node.lineno
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in (
+            [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+        )
+        if name == prefix or name.startswith(f"{prefix}.")
+    ]
+    return min(lines, default=None)
+
+
+def test_every_handler_imports_spooky_before_powertools() -> None:
+    late = []
+    for logical_id, function in functions().items():
+        tree = ast.parse(function.module_path.read_text())
+        powertools = _first_import_line(tree, "aws_lambda_powertools")
+        spooky = min(
+            (line for line in (_first_import_line(tree, p) for p in ("spooky", "spooky_jobs")) if line),
+            default=None,
+        )
+        if powertools is not None and (spooky is None or spooky > powertools):
+            late.append(logical_id)
+    assert not late, f"import spooky before Powertools in these handlers (functions/ruff.toml): {late}"
+
+
+def test_functions_load_without_the_unused_catalogue() -> None:
+    script = textwrap.dedent(
+        """
+        import importlib.util, json, sys
+        for name, path in json.loads(sys.argv[1]).items():
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        loaded = sorted(sys.modules)
+        from aws_lambda_powertools.event_handler import AppSyncResolver, Response
+        from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+        print(json.dumps({"loaded": loaded, "names": [AppSyncResolver.__name__, Response.__name__,
+                                                      S3Event.__name__, type(event_source).__name__]}))
+        """
+    )
+    handlers = {f"fn_{name}": str(function.module_path) for name, function in functions().items()}
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(ROOT / part) for part in ("layers/common", "layers/jobs", ".")),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(handlers)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=environment,
+    )
+    answer = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert set(POWERTOOLS_CATALOGUES) <= set(answer["loaded"])
+    assert "aws_lambda_powertools.event_handler.api_gateway" in answer["loaded"]  # the routes really loaded
+    assert not [name for name in NEVER_LOADED if name in answer["loaded"]]
+    # ... and afterwards every catalogue name still resolves, as from the real __init__.
+    assert answer["names"] == ["AppSyncResolver", "Response", "S3Event", "function"]
