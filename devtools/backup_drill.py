@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="latest backup, latest restorable point in time, or backup else PITR",
     )
-    parser.add_argument("--sample-size", type=int, default=backup_drill.Limits.sample_size)
+    parser.add_argument("--sample-size", type=int, default=backup_drill.DEFAULT_SAMPLE_SIZE)
     parser.add_argument(
         "--timeout-minutes", type=float, default=backup_drill.MAX_RESTORE_TIME.total_seconds() / 60
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import boto3
@@ -109,7 +108,7 @@ def _rate_limits_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
     run = new_id()
     for name, limit in vars(rate_limits).copy().items():
         if isinstance(limit, rate_limits.Limit):
-            monkeypatch.setattr(rate_limits, name, replace(limit, scope=f"{limit.scope}:{run}"))
+            monkeypatch.setattr(rate_limits, name, limit._replace(scope=f"{limit.scope}:{run}"))
 
 
 @pytest.fixture

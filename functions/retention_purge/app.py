@@ -25,15 +25,15 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 def record_handler(record: DynamoDBRecord) -> None:
     retired = retire_deleted_users_posts(record)
     if retired is not None:
-        logger.info("Retired a deleted user's posts from the indexes", extra={"retired": retired.__dict__})
+        logger.info("Retired a deleted user's posts from the indexes", extra={"retired": retired._asdict()})
         metrics.add_metric(name="UserPostsRetired", unit=MetricUnit.Count, value=retired.posts)
     refreshed = refresh_renamed_authors_posts(record)
     if refreshed is not None:
-        logger.info("Refreshed a renamed author's posts", extra={"refreshed": refreshed.__dict__})
+        logger.info("Refreshed a renamed author's posts", extra={"refreshed": refreshed._asdict()})
         metrics.add_metric(name="AuthorCopiesRefreshed", unit=MetricUnit.Count, value=refreshed.posts)
     report = purge_expired_user(record)
     if report is not None:
-        logger.info("Purged a deleted user's data", extra={"purge": report.__dict__})
+        logger.info("Purged a deleted user's data", extra={"purge": report._asdict()})
         metrics.add_metric(name="UsersPurged", unit=MetricUnit.Count, value=1)
 
 

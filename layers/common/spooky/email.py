@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
@@ -25,8 +24,7 @@ from spooky.settings import Settings, get_settings
 _outbox_lock = threading.Lock()
 
 
-@dataclass(frozen=True)
-class EmailMessage:
+class EmailMessage(NamedTuple):
     to: str
     subject: str
     text: str
@@ -72,7 +70,7 @@ def _send_with_ses(message: EmailMessage, settings: Settings) -> None:
 
 def _append_to_outbox(message: EmailMessage, settings: Settings) -> None:
     path = Path(settings.local_outbox_path)
-    record = {"from": settings.email_sender, "sentAt": wire_datetime(utcnow()), **asdict(message)}
+    record = {"from": settings.email_sender, "sentAt": wire_datetime(utcnow()), **message._asdict()}
     with _outbox_lock:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as outbox:

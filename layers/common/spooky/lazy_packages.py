@@ -19,11 +19,10 @@ import ast
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 # The packages deferred by ``import spooky`` (spooky/__init__.py), before anything can import them.
 POWERTOOLS_CATALOGUES = (
@@ -32,8 +31,7 @@ POWERTOOLS_CATALOGUES = (
 )
 
 
-@dataclass(frozen=True)
-class Export:
+class Export(NamedTuple):
     """``from <module> import <name>`` in a package ``__init__``, resolved to an absolute module."""
 
     module: str

@@ -11,8 +11,7 @@ import binascii
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from spooky.errors import FieldError, ValidationFailed
 from spooky.signing import signing_secret
@@ -23,8 +22,7 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-@dataclass(frozen=True)
-class Page[T]:
+class Page[T](NamedTuple):
     items: list[T]
     next_cursor: str | None
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pynamodb.expressions.update import Action
 
@@ -19,8 +18,7 @@ from spooky.models.base import KeyedModel
 Item = TypeVar("Item", bound=KeyedModel)
 
 
-@dataclass(frozen=True)
-class RequestContext:
+class RequestContext(NamedTuple):
     actor_id: str | None
     request_id: str | None
 

@@ -8,9 +8,8 @@ long after the account itself is erased (docs/operations.md).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
@@ -70,8 +69,7 @@ TEXT_FIELDS = {"post": frozenset({"name", "content"})}
 MAX_STRING_LENGTH = 100_000
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(NamedTuple):
     """The audited entity an item is, and whose data it is."""
 
     entity: str

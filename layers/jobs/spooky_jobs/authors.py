@@ -8,7 +8,7 @@ Until it has, the feed shows the former name: seconds, or a minute for thousands
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
@@ -20,8 +20,7 @@ from spooky_jobs import changes
 from spooky_jobs.repositories.authors import refresh_author_copies
 
 
-@dataclass(frozen=True)
-class RefreshedCopies:
+class RefreshedCopies(NamedTuple):
     user_id: str
     posts: int
 

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
@@ -79,8 +79,7 @@ class OutOfTime(Exception):
     """The run's time budget is spent: stop checking, clean up."""
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     """A deadline on a monotonic clock (None: no deadline, as for the operator command)."""
 
     deadline: float | None = None
@@ -99,10 +98,12 @@ class Budget:
         return self.deadline is not None and self.clock() >= self.deadline
 
 
-@dataclass(frozen=True)
-class Limits:
-    # Items per sample (two samples per table): the confidence in the module docstring is for 100.
-    sample_size: int = 100
+# Items per sample (two samples per table): the confidence in the module docstring is for 100.
+DEFAULT_SAMPLE_SIZE = 100
+
+
+class Limits(NamedTuple):
+    sample_size: int = DEFAULT_SAMPLE_SIZE
 
 
 @dataclass

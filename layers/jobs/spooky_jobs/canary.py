@@ -20,7 +20,7 @@ def run_canary() -> dict[str, Any]:
     metrics.add_metric(name="DatabaseHealthy", unit=MetricUnit.Count, value=1 if result.healthy else 0)
     for check in result.checks:
         metrics.add_metric(name="HealthCheckLatency", unit=MetricUnit.Milliseconds, value=check.latency_ms)
-    checks = [check.__dict__ for check in result.checks]
+    checks = [check._asdict() for check in result.checks]
     if not result.healthy:
         logger.error("Database health check failed", extra={"checks": checks})
     return {"healthy": result.healthy, "timestamp": result.timestamp.isoformat(), "checks": checks}

@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
@@ -21,8 +21,7 @@ from spooky_jobs import changes
 from spooky_jobs.repositories.retention import PurgeReport, purge_user_data, retire_posts, stop_hiding
 
 
-@dataclass(frozen=True)
-class ExpiredUser:
+class ExpiredUser(NamedTuple):
     user_id: str
     email: str | None
 
@@ -48,8 +47,7 @@ def purge_expired_user(record: DynamoDBRecord) -> PurgeReport | None:
     return purge_user_data(user.user_id, user.email) if user else None
 
 
-@dataclass(frozen=True)
-class RetiredPosts:
+class RetiredPosts(NamedTuple):
     user_id: str
     posts: int
 
@@ -62,8 +60,7 @@ def _profile_user_id(record: DynamoDBRecord) -> str | None:
     return pk.removeprefix(keys.user_pk(""))
 
 
-@dataclass(frozen=True)
-class DeletedUser:
+class DeletedUser(NamedTuple):
     user_id: str
     deleted_at: datetime
     post_count: int  # frozen by the deletion: no post of a deleted user is created or deleted

@@ -3,8 +3,6 @@ trigger are capped, and nobody can lock an owner out from another address (429 +
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from spooky.ids import new_id
@@ -27,7 +25,7 @@ SMALL = {
 def small_limits(monkeypatch: pytest.MonkeyPatch, local_tables: dict[str, str]) -> None:
     """The production limits, scaled down (tests run with per-test counters, see tests/conftest.py)."""
     for name, attempts in SMALL.items():
-        monkeypatch.setattr(rate_limits, name, replace(getattr(rate_limits, name), attempts=attempts))
+        monkeypatch.setattr(rate_limits, name, getattr(rate_limits, name)._replace(attempts=attempts))
 
 
 def sign_up() -> tuple[str, str]:

@@ -16,9 +16,8 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from spooky.auth import errors
 
@@ -50,8 +49,7 @@ _DUMMY_HASH = (
 )
 
 
-@dataclass(frozen=True)
-class PasswordCheck:
+class PasswordCheck(NamedTuple):
     valid: bool
     # True when the stored hash should be replaced (scrypt import, or weaker argon2 parameters).
     needs_rehash: bool = False

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spooky.ids import ULID_LENGTH, is_ulid, new_id, new_token
 from spooky.models.keys import secret_hash
@@ -25,8 +25,7 @@ _USER_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 _SECRET = re.compile(rf"[A-Za-z0-9]{{{SECRET_LENGTH}}}")
 
 
-@dataclass(frozen=True)
-class SessionToken:
+class SessionToken(NamedTuple):
     user_id: str
     session_id: str
     value: str

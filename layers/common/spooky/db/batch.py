@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pynamodb.models import Model
 
@@ -86,8 +85,7 @@ def batch_get[M: Model](
     return [found[key] for key in keys if key in found]
 
 
-@dataclass(frozen=True)
-class ItemKey[M: Model]:
+class ItemKey[M: Model](NamedTuple):
     """One item to read: its model and key (repositories build these; ``read_consistently`` reads them)."""
 
     model: type[M]

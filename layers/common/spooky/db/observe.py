@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from pynamodb.signals import pre_dynamodb_send
 
 
-@dataclass(frozen=True)
-class Capacity:
+class Capacity(NamedTuple):
     table: str
     units: float
     read_units: float | None = None
     write_units: float | None = None
     # index name -> capacity units consumed on that index (index usage statistics)
-    indexes: dict[str, float] = field(default_factory=dict)
+    indexes: Mapping[str, float] = MappingProxyType({})
 
 
+# A dataclass, not a NamedTuple like the other records: its `index` field would shadow tuple.index.
 @dataclass(frozen=True)
 class Observation:
     operation: str

@@ -11,8 +11,8 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -133,8 +133,7 @@ def run_transaction(
         raise
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """Items one repository contributes to a transaction that others contribute to as well.
 
     A request that must change several aggregates at once (count a sign-in attempt, check the password
@@ -143,7 +142,7 @@ class Part:
     """
 
     build: Callable[[Transaction], None]
-    on_failed: Mapping[str, Exception] = field(default_factory=dict)
+    on_failed: Mapping[str, Exception] = MappingProxyType({})
 
 
 def write_together(*parts: Part, client_request_token: str | None = None) -> None:

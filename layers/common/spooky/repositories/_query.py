@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
@@ -11,8 +10,7 @@ from pynamodb.models import Model
 RawItem = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class RawPage:
+class RawPage(NamedTuple):
     items: list[RawItem]
     last_evaluated_key: RawItem | None
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import NamedTuple
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
@@ -38,8 +38,7 @@ _COPY_ATTRIBUTES = ("authorName", "authorEmail")
 _COPY_ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
-class Author:
+class Author(NamedTuple):
     """An author as listings show them; whether the email is shown is the service's decision."""
 
     id: str
@@ -47,14 +46,12 @@ class Author:
     email: str
 
 
-@dataclass(frozen=True)
-class PostWithAuthor:
+class PostWithAuthor(NamedTuple):
     post: PostModel
     author: Author
 
 
-@dataclass(frozen=True)
-class AuthorPosts:
+class AuthorPosts(NamedTuple):
     """One page of a user's posts; every post on it has this author."""
 
     author: UserModel

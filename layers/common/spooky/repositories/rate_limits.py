@@ -11,8 +11,8 @@ caller that must know before doing costly work (verifying a password) reads the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from pynamodb.expressions.update import Action
 
@@ -22,8 +22,7 @@ from spooky.models import keys
 from spooky.models.auth import RateLimitModel
 
 
-@dataclass(frozen=True)
-class Counter:
+class Counter(NamedTuple):
     scope: str
     subject: str
     limit: int

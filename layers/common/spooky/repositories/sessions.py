@@ -12,9 +12,8 @@ epoch with the sessions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -45,16 +44,14 @@ class SessionsRevoked(Unauthorized):
         super().__init__("The session was revoked; sign in again")
 
 
-@dataclass(frozen=True)
-class EpochRead:
+class EpochRead(NamedTuple):
     """The user's session epoch as a request read it (``value`` None: never revoked), so that its
     writes can be conditioned on it not having moved since."""
 
     value: str | None
 
 
-@dataclass(frozen=True)
-class SessionWithUser:
+class SessionWithUser(NamedTuple):
     token: SessionToken
     session: SessionModel
     user: UserModel

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PynamoDBException
@@ -31,16 +31,14 @@ DEADLINE_SECONDS = 2.0
 THREAD_PREFIX = "health-probe"
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     name: str
     healthy: bool
     latency_ms: float
     error: str | None = None
 
 
-@dataclass(frozen=True)
-class Health:
+class Health(NamedTuple):
     healthy: bool
     timestamp: datetime
     checks: list[Check]

@@ -11,8 +11,8 @@ or repeated run is harmless.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -31,8 +31,7 @@ from spooky_jobs.repositories.post_rewrites import IndexLagging, rewrite_listed_
 PAGE_SIZE = 100
 
 
-@dataclass(frozen=True)
-class PurgeReport:
+class PurgeReport(NamedTuple):
     user_id: str
     sessions: int
     accounts: int

@@ -6,8 +6,7 @@ exists (spooky.auth.passwords), and sign-up hashes before it learns whether the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from spooky.auth import errors
 from spooky.auth.origin import check_callback_url
@@ -29,8 +28,7 @@ from spooky.services.mapping import to_user_out
 from spooky.settings import get_settings
 
 
-@dataclass(frozen=True)
-class SignedIn:
+class SignedIn(NamedTuple):
     """An answer that opens a session: ``body`` for the wire, ``session`` for the cookies."""
 
     body: TokenAndUser | SignInOut
@@ -41,8 +39,7 @@ class SignedIn:
         return self.body.user
 
 
-@dataclass(frozen=True)
-class PasswordChanged:
+class PasswordChanged(NamedTuple):
     """change-password's answer; ``session`` is the new one when the other sessions were revoked."""
 
     body: TokenAndUser
@@ -77,8 +74,7 @@ def _counted_failure(attempt: rate_limits.Attempt, error: Exception) -> NoReturn
     raise error
 
 
-@dataclass(frozen=True)
-class _Credentials:
+class _Credentials(NamedTuple):
     """A live user with a password, and their session epoch, as a sign-in read them."""
 
     user: UserModel

@@ -7,9 +7,9 @@ endpoints answer the same, no faster, for unknown and known emails: nothing reve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
+from typing import NamedTuple
 
 from spooky.auth import errors
 from spooky.auth.origin import absolute_url, check_callback_url, check_redirect_url, with_query
@@ -41,8 +41,7 @@ class EmailVerificationFailed(Unauthorized):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Outgoing:
+class Outgoing(NamedTuple):
     """An email that may go out once ``part`` (its one-time token) is written."""
 
     part: Part

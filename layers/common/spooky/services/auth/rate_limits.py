@@ -10,9 +10,8 @@ blocked caller costs no argon2 and learns nothing; emails are sent only after th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from spooky.clock import utcnow
 from spooky.db.batch import ItemKey, Items
@@ -22,8 +21,7 @@ from spooky.repositories import rate_limits
 from spooky.repositories.rate_limits import Counter
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     scope: str
     attempts: int
     window: timedelta
@@ -45,8 +43,7 @@ VERIFICATION_EMAIL_PER_IP = Limit("verification-email:ip", 30, HOUR)
 RESET_PASSWORD_PER_IP = Limit("reset-password:ip", 30, FIFTEEN_MINUTES)
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     """The counters one attempt moves, at the time it is made."""
 
     counters: tuple[Counter, ...]

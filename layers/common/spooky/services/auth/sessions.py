@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from spooky.auth import errors
 from spooky.auth.session_tokens import new_session_token, parse_session_token
@@ -26,16 +25,14 @@ REFRESH_AFTER = timedelta(days=1)
 FRESH_AGE = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Client:
+class Client(NamedTuple):
     """Who opened a session, as shown by list-sessions."""
 
     ip_address: str | None = None
     user_agent: str | None = None
 
 
-@dataclass(frozen=True)
-class StartedSession:
+class StartedSession(NamedTuple):
     token: str
     session: SessionModel
     remember: bool
@@ -46,8 +43,7 @@ class StartedSession:
         return int(SESSION_LIFETIME.total_seconds()) if self.remember else None
 
 
-@dataclass(frozen=True)
-class CurrentSession:
+class CurrentSession(NamedTuple):
     token: str
     session: SessionModel
     user: UserModel
@@ -78,8 +74,7 @@ def new_session(
     return StartedSession(token=token.value, session=item, remember=remember)
 
 
-@dataclass(frozen=True)
-class Authenticated:
+class Authenticated(NamedTuple):
     """``signed_in``: the live session presented, if any; ``items``: what was read along with it."""
 
     signed_in: SessionWithUser | None
@@ -127,8 +122,7 @@ def current_session(token: str | None, *, allow_refresh: bool) -> CurrentSession
     return CurrentSession(token, extended, found.user, refreshed=True)
 
 
-@dataclass(frozen=True)
-class SessionAnswer:
+class SessionAnswer(NamedTuple):
     """get-session's answer, and what it does to the cookies: ``refreshed_max_age`` re-issues them with
     that lifetime (the expiry moved), ``cleared`` expires them (the presented token is dead)."""
 
