@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextvars import copy_context
 from typing import Any
 
@@ -20,8 +20,17 @@ def in_background[T](call: Callable[[], T]) -> Future[T]:
 
 
 def in_parallel(calls: Sequence[Callable[[], Any]]) -> list[Any]:
-    """The results of ``calls``, in order. All are submitted before any result is awaited."""
-    if len(calls) <= 1:
-        return [call() for call in calls]
-    futures = [in_background(call) for call in calls]
-    return [future.result() for future in futures]
+    """The results of ``calls``, in order. The last runs on the calling thread while the pool runs the
+    others (one thread hand-off fewer than submitting them all); an error of an earlier call is raised
+    before one of a later call, and none is raised before every call has ended."""
+    if not calls:
+        return []
+    futures = [in_background(call) for call in calls[:-1]]
+    try:
+        last = calls[-1]()
+    except BaseException:
+        wait(futures)
+        for future in futures:
+            future.result()
+        raise
+    return [*(future.result() for future in futures), last]
