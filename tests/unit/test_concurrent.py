@@ -54,3 +54,19 @@ def test_a_failing_last_call_waits_for_the_others() -> None:
     with pytest.raises(ValueError, match="last"):
         in_parallel([slow, failing])
     assert finished.is_set()
+
+
+def test_an_early_error_waits_for_a_call_still_running_in_the_middle() -> None:
+    finished = threading.Event()
+
+    def fast_failure() -> None:
+        raise KeyError("first")
+
+    def slow() -> int:
+        time.sleep(0.1)
+        finished.set()
+        return 2
+
+    with pytest.raises(KeyError):
+        in_parallel([fast_failure, slow, lambda: 3])
+    assert finished.is_set()

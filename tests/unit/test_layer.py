@@ -216,3 +216,7 @@ def test_the_built_layer_runs_every_function(tmp_path: Path) -> None:
         if file and not file.startswith((str(common), str(jobs), str(runtime), sys.base_prefix))
     ]
     assert outside == [path for path in outside if "/functions/" in path]
+    # Powertools' catalogue packages were deferred though the layer ships them as bytecode only
+    # (spooky.lazy_packages): no function loaded a resolver or an event class it does not use.
+    unused = ("event_handler/appsync.pyc", "data_classes/code_pipeline_job_event.pyc")
+    assert not [file for file in result["files"] if file.endswith(unused)]

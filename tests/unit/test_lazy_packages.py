@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import compileall
 import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
@@ -25,13 +27,17 @@ NEVER_LOADED = (
 )
 
 
+def _compiled(source: str) -> CodeType:
+    return compile(source, "pkg/__init__.py", "exec")
+
+
 def test_reexports_reads_an_init_of_imports_only() -> None:
     source = '''"""Doc."""
 from .alpha import A, B as Bee
 from pkg.beta import C
 __all__ = ["A", "Bee", "C"]
 '''
-    assert reexports("pkg", source) == {
+    assert reexports("pkg", _compiled(source)) == {
         "A": Export("pkg.alpha", "A"),
         "Bee": Export("pkg.alpha", "B"),
         "C": Export("pkg.beta", "C"),
@@ -47,10 +53,12 @@ __all__ = ["A", "Bee", "C"]
         "from .alpha import *",
         "import pkg.alpha",
         "VERSION = '1'",
+        "__all__ = [name for name in ('A',)]",
+        "if DEBUG:\n    from .alpha import B",
     ],
 )
 def test_reexports_refuses_an_init_that_does_more(statement: str) -> None:
-    assert reexports("pkg", f"from .alpha import A\n{statement}\n") is None
+    assert reexports("pkg", _compiled(f"from .alpha import A\n{statement}\n")) is None
 
 
 @pytest.fixture
@@ -87,6 +95,18 @@ def test_a_deferred_package_loads_only_the_submodules_asked_for(package: str) ->
 
     assert Heavy.__module__ == "pkg.heavy"
     assert sorted(pkg.__all__) == ["Heavy", "Light", "tool"]
+
+
+def test_a_package_shipped_as_bytecode_only_is_deferred_too(package: str, tmp_path: Path) -> None:
+    # The layer's dependencies ship as legacy .pyc files beside where each .py was (layers/common/Makefile).
+    assert compileall.compile_dir(tmp_path / "pkg", legacy=True, quiet=1)
+    for source in (tmp_path / "pkg").glob("*.py"):
+        source.unlink()
+    assert defer_init(package) == [package]
+    from pkg import Light
+
+    assert Light.__module__ == "pkg.light"
+    assert "pkg.heavy" not in sys.modules
 
 
 def test_a_name_shared_with_its_submodule_is_the_name_not_the_module(package: str) -> None:

@@ -9,19 +9,19 @@ function's cold start, measured with valgrind (docs/performance.md, section 3).
 ``defer_init`` registers such a package without running its ``__init__``: each name the ``__init__``
 would have imported is imported, from its own submodule, on first access (a module ``__getattr__``,
 PEP 562), so ``from package import Name`` and ``package.Name`` behave as before. Only an ``__init__``
-made of nothing but a docstring, ``__all__`` and imports from the package itself is deferred; any other
-statement (a side effect the package may rely on) leaves the package to the normal import.
+made of nothing but a docstring, ``__all__`` and ``from`` imports from the package itself is deferred
+(read from its bytecode, which the layer ships without sources); any other statement (a side effect the
+package may rely on) leaves the package to the normal import.
 """
 
 from __future__ import annotations
 
-import ast
+import dis
 import importlib
 import importlib.util
 import sys
 from importlib.machinery import ModuleSpec
-from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any, NamedTuple
 
 # The packages deferred by ``import spooky`` (spooky/__init__.py), before anything can import them.
@@ -38,52 +38,88 @@ class Export(NamedTuple):
     name: str
 
 
-def _is_docstring_or_all(node: ast.stmt) -> bool:
-    if isinstance(node, ast.Expr):
-        return isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-    return isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["__all__"]
+# What a docstring, `from <module> import <names>` and `__all__ = [...]` compile to, and nothing else: no
+# call, no other assignment, so running the module could have had no side effect but those imports.
+_VALUE_OPCODES = frozenset({"LOAD_CONST", "BUILD_LIST", "BUILD_TUPLE", "LIST_EXTEND"})
+_IGNORED_OPCODES = frozenset({"RESUME", "NOP", "CACHE", "EXTENDED_ARG"})
+_END_OPCODES = frozenset({"RETURN_CONST", "RETURN_VALUE"})
+_PLAIN_NAMES = frozenset({"__doc__", "__all__"})
 
 
-def _source_module(package: str, node: ast.ImportFrom) -> str | None:
-    """The absolute name of the submodule ``node`` imports from, or None if it is not in ``package``."""
-    if node.level == 1:
-        return f"{package}.{node.module}" if node.module else None
-    if node.level == 0 and node.module and node.module.startswith(f"{package}."):
-        return node.module
+def _source_module(package: str, level: object, name: str) -> str | None:
+    """The absolute name of the submodule an import reads from, or None if it is not in ``package``."""
+    if level == 1:
+        return f"{package}.{name}" if name else None  # `from . import x` binds a submodule: not an export
+    if level == 0 and name.startswith(f"{package}."):
+        return name
     return None
 
 
-def reexports(package: str, init_source: str) -> dict[str, Export] | None:
-    """What ``init_source`` (``package``'s ``__init__``) exports by name, or None if it does more."""
+def reexports(package: str, init_code: CodeType) -> dict[str, Export] | None:
+    """What ``init_code`` (``package``'s ``__init__``, compiled) exports by name, or None if it does more.
+
+    Read from the bytecode, not the source: the layer ships its dependencies as bytecode only.
+    """
     exports: dict[str, Export] = {}
-    for node in ast.parse(init_source).body:
-        if _is_docstring_or_all(node):
+    constants: list[object] = []
+    source: str | None = None  # the submodule of the `from ... import` being read
+    imported: str | None = None  # the name just taken from it, to be stored next
+    for instruction in dis.get_instructions(init_code):
+        operation, argument = instruction.opname, instruction.argval
+        if operation in _IGNORED_OPCODES:
             continue
-        source = _source_module(package, node) if isinstance(node, ast.ImportFrom) else None
-        if source is None or not isinstance(node, ast.ImportFrom):
-            return None
-        for alias in node.names:
-            if alias.name == "*":
+        if operation in _END_OPCODES:
+            return exports
+        if operation in _VALUE_OPCODES and source is None:
+            constants.append(argument)
+        elif operation == "IMPORT_NAME" and source is None and len(constants) >= 2:
+            source, names = _source_module(package, constants[-2], argument), constants[-1]
+            if source is None or not isinstance(names, tuple) or "*" in names:
                 return None
-            exports[alias.asname or alias.name] = Export(source, alias.name)
-    return exports
+            constants.clear()
+        elif operation == "IMPORT_FROM" and source is not None and imported is None:
+            imported = argument
+        elif operation == "STORE_NAME" and source is not None and imported is not None:
+            exports[argument] = Export(source, imported)
+            imported = None
+        elif operation == "STORE_NAME" and source is None and argument in _PLAIN_NAMES:
+            constants.clear()
+        elif operation == "POP_TOP" and source is not None and imported is None:
+            source = None
+        else:
+            return None
+    return None
 
 
 def defer_init(*packages: str) -> list[str]:
-    """Registers each of ``packages`` that is not imported yet and qualifies; returns those deferred."""
+    """Registers each of ``packages`` that is not imported yet and qualifies; returns those deferred.
+
+    An optimisation only: a package that cannot be read, or does more than re-export, is left to the
+    normal import, and no error of this reading can fail the import of spooky.
+    """
     deferred = []
     for package in packages:
-        if package in sys.modules:
-            continue  # already imported in full: nothing to save, and nothing to change under its users
-        spec = importlib.util.find_spec(package)
-        if spec is None or spec.origin is None or spec.submodule_search_locations is None:
+        try:
+            if _defer(package):
+                deferred.append(package)
+        except Exception:  # noqa: S112 - whatever went wrong, the normal import still works
             continue
-        exports = reexports(package, Path(spec.origin).read_text(encoding="utf-8"))
-        if exports is None:
-            continue
-        _deferred_module(spec, exports)
-        deferred.append(package)
     return deferred
+
+
+def _defer(package: str) -> bool:
+    if package in sys.modules:
+        return False  # already imported in full: nothing to save, and nothing to change under its users
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return False
+    code = spec.loader.get_code(package)  # type: ignore[attr-defined]
+    exports = reexports(package, code) if code is not None else None
+    # find_spec imported the parents, whose __init__ may have imported this package meanwhile.
+    if exports is None or package in sys.modules:
+        return False
+    _deferred_module(spec, exports)
+    return True
 
 
 def _deferred_module(spec: ModuleSpec, exports: dict[str, Export]) -> ModuleType:

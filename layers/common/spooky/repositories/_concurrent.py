@@ -33,4 +33,5 @@ def in_parallel(calls: Sequence[Callable[[], Any]]) -> list[Any]:
         for future in futures:
             future.result()
         raise
+    wait(futures)  # every call ends before any error is raised: no request outlives this call
     return [*(future.result() for future in futures), last]
