@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
-import os
 import pkgutil
 import re
-import subprocess
-import sys
 import typing
 from types import ModuleType
 from typing import Any
@@ -22,6 +18,7 @@ from pydantic import BaseModel
 
 import spooky.repositories
 from devtools.template import ROOT, functions
+from tests.support.handlers import load_handlers_fresh
 
 JOB_EVENT_TYPES = {"DynamoDB", "Schedule", "ScheduleV2", "SQS", "Kinesis"}
 FORBIDDEN_IN_API = ("spooky_jobs", "spooky.services.backup_drill")
@@ -77,31 +74,7 @@ def test_api_functions_never_import_the_jobs_package() -> None:
     api = _api_functions()
     assert "HealthFunction" in api
     assert "HealthCanaryFunction" not in api
-    script = (
-        "import importlib.util, json, sys\n"
-        "for name, path in json.loads(sys.argv[1]).items():\n"
-        "    spec = importlib.util.spec_from_file_location(name, path)\n"
-        "    module = importlib.util.module_from_spec(spec)\n"
-        "    sys.modules[name] = module\n"
-        "    spec.loader.exec_module(module)\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
-    )
-    environment = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(str(ROOT / part) for part in ("layers/common", "layers/jobs", ".")),
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
-    completed = subprocess.run(
-        [sys.executable, "-c", script, json.dumps(api)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env=environment,
-    )
-    loaded = json.loads(completed.stdout.strip().splitlines()[-1])
+    loaded = load_handlers_fresh(api)["loaded"]
     assert "spooky.http.api" in loaded  # the handlers really were imported
     leaked = [name for name in loaded if name.startswith(FORBIDDEN_IN_API)]
     assert not leaked, f"API functions import job code: {leaked}"

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import ast
 import compileall
-import json
-import os
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from types import CodeType
 
 import pytest
 
-from devtools.template import ROOT, functions
+from devtools.template import functions
 from spooky.lazy_packages import POWERTOOLS_CATALOGUES, Export, defer_init, reexports
+from tests.support.handlers import load_handlers_fresh
 
 # Modules that only the unused parts of the catalogues import: no function may load them.
 NEVER_LOADED = (
@@ -157,38 +154,16 @@ def test_every_handler_imports_spooky_before_powertools() -> None:
 
 
 def test_functions_load_without_the_unused_catalogue() -> None:
-    script = textwrap.dedent(
-        """
-        import importlib.util, json, sys
-        for name, path in json.loads(sys.argv[1]).items():
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-        loaded = sorted(sys.modules)
+    handlers = {f"fn_{name}": str(function.module_path) for name, function in functions().items()}
+    answer = load_handlers_fresh(
+        handlers,
+        then="""
         from aws_lambda_powertools.event_handler import AppSyncResolver, Response
         from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
-        print(json.dumps({"loaded": loaded, "names": [AppSyncResolver.__name__, Response.__name__,
-                                                      S3Event.__name__, type(event_source).__name__]}))
-        """
+        answer["names"] = [AppSyncResolver.__name__, Response.__name__, S3Event.__name__,
+                           type(event_source).__name__]
+        """,
     )
-    handlers = {f"fn_{name}": str(function.module_path) for name, function in functions().items()}
-    environment = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(str(ROOT / part) for part in ("layers/common", "layers/jobs", ".")),
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
-    completed = subprocess.run(
-        [sys.executable, "-c", script, json.dumps(handlers)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env=environment,
-    )
-    answer = json.loads(completed.stdout.strip().splitlines()[-1])
     assert set(POWERTOOLS_CATALOGUES) <= set(answer["loaded"])
     assert "aws_lambda_powertools.event_handler.api_gateway" in answer["loaded"]  # the routes really loaded
     assert not [name for name in NEVER_LOADED if name in answer["loaded"]]
