@@ -57,7 +57,8 @@ print(time.perf_counter() - started)
 LIBRARY_FLOOR = """
 import time
 started = time.perf_counter()
-import spooky  # as every handler does first: Powertools' catalogue packages load name by name
+import spooky  # as every handler does first: the start of an init (spooky/startup.py)
+import spooky.startup
 import pynamodb.models
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -65,6 +66,7 @@ Logger()
 Metrics()
 Tracer(patch_modules=["botocore", "pynamodb"])
 APIGatewayRestResolver(enable_validation=True)
+spooky.startup.end()  # as every handler's entry point does: the init is over
 print(time.perf_counter() - started)
 """
 FLOOR_DESCRIPTION = (
@@ -159,6 +161,8 @@ def _environment(function: Function | None, h: Harness, python: Interpreter) -> 
         "AWS_LAMBDA_FUNCTION_NAME": name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+        # Set by the Lambda runtime for its client; spooky pauses the collector during a Lambda init only.
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
         # Powertools enables the tracer (and patches botocore) only where this is set, i.e. in Lambda.
         "LAMBDA_TASK_ROOT": str(function.code_uri if function else ROOT),
     }

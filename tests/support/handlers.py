@@ -18,14 +18,23 @@ for name, path in json.loads(sys.argv[1]).items():
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
-answer = {"loaded": sorted(sys.modules)}
+answer["loaded"] = sorted(sys.modules)
 """
 
 
-def load_handlers_fresh(handlers: dict[str, str], then: str = "") -> dict[str, Any]:
-    """Imports ``handlers`` (module name -> path) in a new interpreter, then runs ``then``, which may add
-    to ``answer``; returns ``answer``: ``loaded`` is every module imported by the handlers."""
-    script = LOAD_HANDLERS + textwrap.dedent(then) + "\nprint(json.dumps(answer))\n"
+def load_handlers_fresh(
+    handlers: dict[str, str], then: str = "", before: str = "", lambda_init: bool = False
+) -> dict[str, Any]:
+    """Imports ``handlers`` (module name -> path) in a new interpreter, between ``before`` and ``then``,
+    which may add to ``answer``; returns ``answer``: ``loaded`` is every module imported by then.
+    ``lambda_init``: with the variable by which the Lambda runtime (and spooky) tell an init."""
+    script = (
+        "answer = {}\n"
+        + textwrap.dedent(before)
+        + LOAD_HANDLERS
+        + textwrap.dedent(then)
+        + "\nprint(json.dumps(answer))\n"
+    )
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(str(ROOT / part) for part in ("layers/common", "layers/jobs", ".")),
@@ -33,6 +42,9 @@ def load_handlers_fresh(handlers: dict[str, str], then: str = "") -> dict[str, A
         "AWS_REGION": "us-east-1",
         "POWERTOOLS_TRACE_DISABLED": "true",
     }
+    environment.pop("AWS_LAMBDA_RUNTIME_API", None)
+    if lambda_init:
+        environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:9001"
     completed = subprocess.run(
         [sys.executable, "-c", script, json.dumps(handlers)],
         capture_output=True,

@@ -80,7 +80,7 @@ def test_email_validation_never_imports_dnspython() -> None:
 # Runs in an interpreter that sees only the built layers and the runtime's packages (-S: no venv), with
 # tracing on as in Lambda: imports every function, then uses what the Makefile's deletions could break.
 LAYER_CHECK = r"""
-import importlib.util, json, sys
+import gc, importlib.util, json, sys
 
 class Context:
     function_name = "LayerCheck"
@@ -109,6 +109,7 @@ print(json.dumps({
     "email": normalize_email("  Jane.Doe@Example.COM "),
     "password": verify_password(hash_password("nevermore-1313"), "nevermore-1313").valid,
     "patched": sorted(_PATCHED_MODULES),
+    "collector": {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()},
     "files": sorted({getattr(module, "__file__", None) or "" for module in sys.modules.values()}),
 }))
 """
@@ -171,6 +172,7 @@ def test_the_built_layer_runs_every_function(tmp_path: Path) -> None:
         # Lambda's own variables: Powertools' Tracer is on where LAMBDA_TASK_ROOT is set.
         "LAMBDA_TASK_ROOT": str(tmp_path),
         "AWS_LAMBDA_FUNCTION_NAME": "LayerCheck",
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",  # a Lambda init: spooky pauses the collector
         "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0",
         "POWERTOOLS_SERVICE_NAME": "spooky-api",
         "POWERTOOLS_METRICS_NAMESPACE": "SpookyMvp",
@@ -209,6 +211,9 @@ def test_the_built_layer_runs_every_function(tmp_path: Path) -> None:
     assert result["email"] == "jane.doe@example.com"
     assert result["password"] is True
     assert result["patched"] == ["botocore", "pynamodb"]
+    # The collector paused for the init and resumed at the entry point, the init's objects frozen.
+    assert result["collector"]["enabled"]
+    assert result["collector"]["frozen"] > 10_000
     # Everything came from the built layers, the runtime's packages or the standard library.
     outside = [
         file

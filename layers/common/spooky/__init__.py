@@ -3,8 +3,8 @@
 Imports flow one way: http -> services -> repositories -> models; nothing imports upward.
 """
 
-# First, before anything imports them: the Powertools packages whose __init__ imports a whole catalogue
-# load name by name (spooky/lazy_packages.py). Handlers import spooky first for this (functions/ruff.toml).
-from spooky.lazy_packages import POWERTOOLS_CATALOGUES, defer_init
+# First, before anything else is imported: the start of a Lambda init (spooky/startup.py). Handlers
+# import spooky before any other package for this (functions/ruff.toml).
+from spooky.startup import begin
 
-defer_init(*POWERTOOLS_CATALOGUES)
+begin()

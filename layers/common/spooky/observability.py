@@ -22,6 +22,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from spooky import startup
 from spooky.db.errors import CONDITION_CODES, CONFLICT_CODES, EXPECTED_CODES, THROTTLE_CODES
 from spooky.db.observe import Observation, add_listener, invoked_as
 from spooky.settings import get_settings
@@ -102,6 +103,7 @@ def entry_point[R](handler: EntryPoint[R], *, correlation_id_path: str | None = 
             return handler(event, context)
 
     entry: EntryPoint[R] = wrapped
+    startup.end()  # the handler's module ends with its entry point: the init is over
     return entry
 
 
