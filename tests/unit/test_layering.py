@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 import spooky.repositories
+import spooky.schemas
 from devtools.template import ROOT, functions
 from tests.support.handlers import load_handlers_fresh
 
@@ -29,6 +30,15 @@ def _repository_modules() -> list[ModuleType]:
         importlib.import_module(f"spooky.repositories.{info.name}")
         for info in pkgutil.iter_modules(spooky.repositories.__path__)
     ]
+
+
+def _schema_names() -> dict[str, Any]:
+    """Every class of spooky.schemas by name, to evaluate annotations that name them."""
+    names: dict[str, Any] = {}
+    for info in pkgutil.iter_modules(spooky.schemas.__path__):
+        module = importlib.import_module(f"spooky.schemas.{info.name}")
+        names |= {name: value for name, value in vars(module).items() if inspect.isclass(value)}
+    return names
 
 
 def _types_in(annotation: Any) -> list[Any]:
@@ -54,7 +64,9 @@ def test_repositories_return_no_wire_schema() -> None:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or function.__module__ != module.__name__:
                 continue
-            returned = typing.get_type_hints(function).get("return")
+            # Modules that take schemas only as annotations import them under TYPE_CHECKING.
+            scope = {**_schema_names(), **vars(module)}
+            returned = typing.get_type_hints(function, globalns=scope).get("return")
             offenders = [t for t in _types_in(returned) if _is_schema(t)]
             assert not offenders, f"{module.__name__}.{name} returns {offenders}"
             checked += 1
@@ -84,3 +96,18 @@ def test_spooky_never_imports_spooky_jobs() -> None:
     importing = re.compile(r"^\s*(from|import)\s+spooky_jobs\b", re.MULTILINE)
     sources = (ROOT / "layers" / "common" / "spooky").rglob("*.py")
     assert not [str(path) for path in sources if importing.search(path.read_text())]
+
+
+def test_stream_jobs_build_no_wire_schema() -> None:
+    # The stream jobs answer no request: the API's pydantic schemas would only cost their cold starts
+    # (repositories name the schemas they take in annotations only). The health canary is not one of
+    # them: it runs the /health route's own check.
+    streams = {
+        name: str(function.module_path)
+        for name, function in functions().items()
+        if any(event.get("Type") == "DynamoDB" for event in function.events.values())
+    }
+    assert {"AuditStreamFunction", "RetentionPurgeFunction"} <= set(streams)
+    loaded = load_handlers_fresh(streams)["loaded"]
+    assert "spooky_jobs" in loaded  # the jobs really were imported
+    assert not [name for name in loaded if name.startswith("spooky.schemas")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -20,7 +21,9 @@ from spooky.models.app import AccountModel, EmailClaimModel, PostModel, UserMode
 from spooky.repositories._query import query_once
 from spooky.repositories.deleted_authors import pending_entry
 from spooky.request_context import stamp, stamp_actions
-from spooky.schemas.users import NewUser, UserChanges
+
+if TYPE_CHECKING:  # annotations only: the stream jobs use this module without any wire schema
+    from spooky.schemas.users import NewUser, UserChanges
 
 CREDENTIAL_PROVIDER = "credential"
 # How long a soft-deleted account can be restored before its data is purged (docs/operations.md).
