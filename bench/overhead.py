@@ -290,15 +290,20 @@ def _row(name: str, requests: str, timings: dict[str, Timing], ratio: float) -> 
     ]
 
 
+# The shares of the time above bare boto3, one per layer, as the report names them.
+HANDLER_SHARE = "handler stack (Powertools resolver, request/response validation, logger, metrics)"
+SERVICE_SHARE = "service (pydantic output models)"
+REPOSITORY_SHARE = "repository (PynamoDB requests and item deserialisation)"
+
+
 def _gap(name: str, timings: dict[str, Timing], ratio: float) -> Target:
     handler, service, repository, bare = (
         timings[k].median for k in ("handler", "service", "repository", "bare")
     )
     parts = {
-        "handler stack (Powertools resolver, request/response validation, logger, metrics)": handler
-        - service,
-        "service (pydantic output models)": service - repository,
-        "repository (PynamoDB requests and item deserialisation)": repository - bare,
+        HANDLER_SHARE: handler - service,
+        SERVICE_SHARE: service - repository,
+        REPOSITORY_SHARE: repository - bare,
     }
     heaviest = max(parts, key=lambda part: parts[part])
     return Target(
@@ -314,16 +319,16 @@ def _gap(name: str, timings: dict[str, Timing], ratio: float) -> Target:
 # What a cProfile of each share found (2026-12-02, GET /users/{userId}, 300 calls against bare boto3), and
 # what cutting it would take: the next step the report gives for an endpoint whose largest share it is.
 PROFILED = {
-    "handler stack (Powertools resolver, request/response validation, logger, metrics)": (
+    HANDLER_SHARE: (
         "library code per call: Powertools' routing, request validation and response serialisation "
         "(pydantic dump, then json.dumps) and its Logger, Metrics and Tracer decorators; only removing "
         "one of them would cut it, and the issue keeps all of them"
     ),
-    "service (pydantic output models)": (
+    SERVICE_SHARE: (
         "one pydantic model_validate per item; model_construct would skip validation of what the "
         "repository read, which the wire schemas exist to check"
     ),
-    "repository (PynamoDB requests and item deserialisation)": (
+    REPOSITORY_SHARE: (
         "PynamoDB builds each item through its attribute descriptors (a defaults pass, then one "
         "descriptor set per attribute, numbers parsed with json.loads): 18 us a post, 0.2 ms of the "
         "share on a page of 10; the rest is PynamoDB's request path, spooky's observation of each "
