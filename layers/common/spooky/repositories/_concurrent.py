@@ -26,12 +26,10 @@ def in_parallel(calls: Sequence[Callable[[], Any]]) -> list[Any]:
     if not calls:
         return []
     futures = [in_background(call) for call in calls[:-1]]
+    last: Future[Any] = Future()  # the calling thread's own call, held like the others
     try:
-        last = calls[-1]()
-    except BaseException:
-        wait(futures)
-        for future in futures:
-            future.result()
-        raise
+        last.set_result(calls[-1]())
+    except BaseException as error:
+        last.set_exception(error)
     wait(futures)  # every call ends before any error is raised: no request outlives this call
-    return [*(future.result() for future in futures), last]
+    return [future.result() for future in (*futures, last)]
