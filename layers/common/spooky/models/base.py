@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 import pynamodb.connection.base
 from botocore.loaders import Loader
@@ -11,6 +11,7 @@ from botocore.session import Session, get_session
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
+from spooky.models.reading import item_reader
 from spooky.settings import Settings, get_settings
 
 
@@ -85,3 +86,13 @@ class KeyedModel(Model):
     # Who wrote the item last, in which API request (spooky.request_context): read by the audit log.
     actor_id = UnicodeAttribute(attr_name="actorId", null=True)
     request_id = UnicodeAttribute(attr_name="requestId", null=True)
+
+    @classmethod
+    def _instantiate(cls, attribute_values: dict[str, dict[str, Any]]) -> Self:
+        # Every read item is built here (get, query, batch_get, from_raw_data): in one pass where a
+        # reader can (spooky.models.reading), by PynamoDB otherwise.
+        reader = item_reader(cls)
+        if reader is None:
+            return super()._instantiate(attribute_values)
+        built: Self = reader(attribute_values)
+        return built

@@ -1,0 +1,102 @@
+"""Items read from DynamoDB into models in one pass, as PynamoDB would build them.
+
+PynamoDB builds a model from an item in three passes: the constructor sets the defaults, the
+deserialisation sets them again, then assigns each attribute through its descriptor. That costs
+~18 µs a post, most of a listing's time above bare boto3 (docs/performance.md, section 4). A reader
+does the same steps once, from a plan made per model class: ~5 µs a post.
+
+The plan keeps PynamoDB's rules, attribute by attribute: defaults first (``attr.default``, called
+when callable), then every attribute present and not NULL, read with its own ``get_value`` and
+``deserialize``, and stored in ``attribute_values`` as its descriptor stores it. An attribute class
+that customises any of these (TTL and version attributes set through ``__set__``) is called as
+PynamoDB calls it. A model with a discriminator or its own ``__init__`` gets no reader and is built
+by PynamoDB. tests/unit/models/test_reading.py checks, for every model and any item, that the
+result (or the error) is PynamoDB's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any, NamedTuple
+
+from pynamodb.attributes import Attribute
+from pynamodb.constants import NULL
+from pynamodb.exceptions import AttributeDeserializationError
+from pynamodb.models import Model
+
+RawItem = dict[str, dict[str, Any]]
+Reader = Callable[[RawItem], Any]
+
+
+class _Field(NamedTuple):
+    name: str  # the Python name: the key in attribute_values
+    stored_as: str  # the item's attribute name
+    attr_type: str  # the DynamoDB type descriptor, e.g. "S"
+    deserialize: Callable[[Any], Any] | None  # None: the value is stored as read (strings)
+    # Set where the attribute class customises reading or assignment: it reads and assigns the value.
+    special: Callable[[Any, dict[str, Any]], None] | None
+
+
+def _overrides(attribute: Attribute[Any], method: str) -> bool:
+    return getattr(type(attribute), method) is not getattr(Attribute, method)
+
+
+def _special(attribute: Attribute[Any]) -> Callable[[Any, dict[str, Any]], None]:
+    def read_and_assign(instance: Any, typed: dict[str, Any]) -> None:
+        attribute.__set__(instance, attribute.deserialize(attribute.get_value(typed)))
+
+    return read_and_assign
+
+
+def _field(name: str, attribute: Attribute[Any]) -> _Field:
+    special = _overrides(attribute, "get_value") or _overrides(attribute, "__set__")
+    return _Field(
+        name,
+        attribute.attr_name,
+        attribute.attr_type,
+        attribute.deserialize if _overrides(attribute, "deserialize") else None,
+        _special(attribute) if special else None,
+    )
+
+
+@cache
+def item_reader(model: type[Model]) -> Reader | None:
+    """A function building ``model`` from a raw item, or None where PynamoDB must build it."""
+    if model._get_discriminator_attribute() is not None or model.__init__ is not Model.__init__:
+        return None
+    attributes = model.get_attributes()
+    fields = tuple(_field(name, attribute) for name, attribute in attributes.items())
+    defaults = tuple(
+        (name, attribute.default, attribute if _overrides(attribute, "__set__") else None)
+        for name, attribute in attributes.items()
+        if attribute.default is not None
+    )
+
+    def read(raw: RawItem) -> Any:
+        instance = model.__new__(model)
+        values: dict[str, Any] = {}
+        instance.attribute_values = values
+        for name, default, assign_through in defaults:
+            value = default() if callable(default) else default
+            if value is None:
+                pass
+            elif assign_through is not None:
+                assign_through.__set__(instance, value)
+            else:
+                values[name] = value
+        for name, stored_as, attr_type, deserialize, special in fields:
+            typed = raw.get(stored_as)
+            if not typed or NULL in typed:
+                continue
+            if special is not None:
+                special(instance, typed)
+                continue
+            try:
+                value = typed[attr_type]
+            except KeyError:
+                raise AttributeDeserializationError(stored_as, attr_type) from None
+            values[name] = value if deserialize is None else deserialize(value)
+        return instance
+
+    return read
