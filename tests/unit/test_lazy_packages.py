@@ -10,8 +10,17 @@ from types import CodeType
 
 import pytest
 
+from devtools.lazy_exports import table
 from devtools.template import functions
-from spooky.lazy_packages import POWERTOOLS_CATALOGUES, Export, defer_init, reexports
+from spooky.lazy_exports import KNOWN_EXPORTS
+from spooky.lazy_packages import (
+    POWERTOOLS_CATALOGUES,
+    Export,
+    defer_init,
+    exports_of,
+    fingerprint,
+    reexports,
+)
 from tests.support.handlers import load_handlers_fresh
 
 # Modules that only the unused parts of the catalogues import: no function may load them.
@@ -56,6 +65,27 @@ __all__ = ["A", "Bee", "C"]
 )
 def test_reexports_refuses_an_init_that_does_more(statement: str) -> None:
     assert reexports("pkg", _compiled(f"from .alpha import A\n{statement}\n")) is None
+
+
+def test_the_known_exports_are_those_of_the_installed_powertools() -> None:
+    assert table() == KNOWN_EXPORTS, "stale after a Powertools upgrade: run `python -m devtools.lazy_exports`"
+
+
+def test_known_exports_serve_only_the_bytecode_they_were_read_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    code = _compiled("from .alpha import A\n")
+    known = {"B": ("pkg.beta", "B")}
+    monkeypatch.setitem(KNOWN_EXPORTS, "pkg", ("0" * 16, known))
+    assert exports_of("pkg", code) == {"A": Export("pkg.alpha", "A")}  # another fingerprint: read
+    monkeypatch.setitem(KNOWN_EXPORTS, "pkg", (fingerprint(code), known))
+    assert exports_of("pkg", code) == {"B": Export("pkg.beta", "B")}
+
+
+def test_a_fingerprint_ignores_where_the_init_was_compiled() -> None:
+    source = "from .alpha import A\n__all__ = ['A']\n"
+    here, there = compile(source, "/opt/python/pkg/__init__.py", "exec"), _compiled(source)
+
+    assert fingerprint(here) == fingerprint(there)
+    assert fingerprint(here) != fingerprint(_compiled("from .alpha import B\n__all__ = ['B']\n"))
 
 
 @pytest.fixture

@@ -13,17 +13,26 @@ PEP 562), so ``from package import Name`` and ``package.Name`` behave as before.
 made of nothing but a docstring, ``__all__`` and ``from`` imports from the package itself is deferred
 (read from its bytecode, which the layer ships without sources); any other statement (a side effect the
 package may rely on) leaves the package to the normal import.
+
+Reading the bytecode costs ~15 M instructions per init, so the exports of the installed Powertools'
+``__init__``s are kept in spooky/lazy_exports.py, each under a fingerprint of the bytecode it was read
+from: only an ``__init__`` with another fingerprint is read at init. tests/unit/test_lazy_packages.py
+fails when the table is stale (after a Powertools upgrade); ``python -m devtools.lazy_exports``
+rewrites it.
 """
 
 from __future__ import annotations
 
 import dis
+import hashlib
 import importlib
 import importlib.util
 import sys
 from importlib.machinery import ModuleSpec
 from types import CodeType, ModuleType
 from typing import Any, NamedTuple
+
+from spooky.lazy_exports import KNOWN_EXPORTS
 
 # The packages deferred by ``import spooky`` (spooky/__init__.py), before anything can import them.
 POWERTOOLS_CATALOGUES = (
@@ -92,6 +101,21 @@ def reexports(package: str, init_code: CodeType) -> dict[str, Export] | None:
     return None
 
 
+def fingerprint(init_code: CodeType) -> str:
+    """What identifies an ``__init__``'s bytecode wherever it is installed (its file path is left out)."""
+    constants = tuple(value for value in init_code.co_consts if not isinstance(value, CodeType))
+    compiled = repr((init_code.co_code, init_code.co_names, constants)).encode()
+    return hashlib.sha256(compiled).hexdigest()[:16]
+
+
+def exports_of(package: str, init_code: CodeType) -> dict[str, Export] | None:
+    """``reexports``, from spooky/lazy_exports.py where it holds this very bytecode's."""
+    known = KNOWN_EXPORTS.get(package)
+    if known is not None and known[0] == fingerprint(init_code):
+        return {name: Export(module, attribute) for name, (module, attribute) in known[1].items()}
+    return reexports(package, init_code)
+
+
 def defer_init(*packages: str) -> list[str]:
     """Registers each of ``packages`` that is not imported yet and qualifies; returns those deferred.
 
@@ -115,7 +139,7 @@ def _defer(package: str) -> bool:
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return False
     code = spec.loader.get_code(package)  # type: ignore[attr-defined]
-    exports = reexports(package, code) if code is not None else None
+    exports = exports_of(package, code) if code is not None else None
     # find_spec imported the parents, whose __init__ may have imported this package meanwhile.
     if exports is None or package in sys.modules:
         return False

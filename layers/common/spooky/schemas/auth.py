@@ -5,8 +5,6 @@ timestamps. Passwords are plain strings here: their length rules answer with Bet
 (PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG) in spooky.auth.passwords, not as schema errors.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Validation building blocks and the one way to turn pydantic errors into a domain error."""
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar

@@ -1,7 +1,5 @@
 """GET /health's answer (wire names as field names)."""
 
-from __future__ import annotations
-
 from spooky.schemas.common import WireDateTime, WireModel
 
 

@@ -1,7 +1,5 @@
 """Response envelopes for listings and the profile."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from spooky.schemas.common import WireModel

@@ -1,7 +1,5 @@
 """Post schemas: the specification's rules (name non-empty, at most 255; content optional and bounded)."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from spooky.schemas.common import (

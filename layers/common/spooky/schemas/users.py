@@ -1,7 +1,5 @@
 """User schemas: what may be written, and the user object on the wire (Better Auth's shape)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import Field, field_validator
