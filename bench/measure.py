@@ -230,14 +230,17 @@ class Cost:
     @property
     def operations(self) -> str:
         """E.g. "Query(AppTable/UserPosts)" per request, in order."""
-        return ", ".join(
-            f"{o.operation}({'+'.join(_short(t) for t in o.tables)}{'/' + o.index if o.index else ''})"
-            for o in self.observations
-        )
+        return ", ".join(_request_label(o) for o in self.observations)
 
     @property
     def errors(self) -> list[str]:
         return [o.error_code for o in self.observations if o.error_code]
+
+
+def _request_label(observation: Observation) -> str:
+    tables = "+".join(_short(table) for table in observation.tables)
+    index = f"/{observation.index_name}" if observation.index_name else ""
+    return f"{observation.operation}({tables}{index})"
 
 
 def _short(table: str) -> str:

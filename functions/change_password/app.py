@@ -5,7 +5,7 @@ from typing import Annotated
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import client_of, session_response
 from spooky.http.request import caller_id, caller_session_id
-from spooky.schemas.auth import ChangePasswordBody, TokenAndUser
+from spooky.schemas.auth.credentials import ChangePasswordBody, TokenAndUser
 from spooky.services.auth import credentials
 
 from aws_lambda_powertools.event_handler import Response

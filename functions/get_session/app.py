@@ -4,7 +4,7 @@ from typing import Annotated
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import cleared_response, presented_token, remembered, token_response
-from spooky.schemas.auth import SessionAndUser
+from spooky.schemas.auth.sessions import SessionAndUser
 from spooky.services.auth import sessions
 
 from aws_lambda_powertools.event_handler import Response, content_types

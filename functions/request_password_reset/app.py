@@ -4,7 +4,7 @@ from typing import Annotated
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.request import source_ip
-from spooky.schemas.auth import PasswordResetRequestedOut, RequestPasswordResetBody
+from spooky.schemas.auth.emails import PasswordResetRequestedOut, RequestPasswordResetBody
 from spooky.services.auth import emails
 
 from aws_lambda_powertools.event_handler.openapi.params import Body

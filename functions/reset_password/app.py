@@ -4,7 +4,8 @@ from typing import Annotated
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.request import source_ip
-from spooky.schemas.auth import ResetPasswordBody, StatusOut
+from spooky.schemas.auth.answers import StatusOut
+from spooky.schemas.auth.emails import ResetPasswordBody
 from spooky.services.auth import credentials
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query

@@ -2,7 +2,7 @@
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.request import caller_id
-from spooky.schemas.auth import StatusOut
+from spooky.schemas.auth.answers import StatusOut
 from spooky.services.auth import sessions
 
 app = create_app()

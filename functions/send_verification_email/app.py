@@ -5,7 +5,8 @@ from typing import Annotated
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import presented_token
 from spooky.http.request import source_ip
-from spooky.schemas.auth import SendVerificationEmailBody, StatusOut
+from spooky.schemas.auth.answers import StatusOut
+from spooky.schemas.auth.emails import SendVerificationEmailBody
 from spooky.services.auth import emails
 from spooky.settings import api_base_url
 

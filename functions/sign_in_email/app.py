@@ -4,7 +4,7 @@ from typing import Annotated
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import client_of, session_response
-from spooky.schemas.auth import SignInBody, SignInOut
+from spooky.schemas.auth.credentials import SignInBody, SignInOut
 from spooky.services.auth import credentials
 
 from aws_lambda_powertools.event_handler import Response

@@ -2,7 +2,7 @@
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import cleared_response, presented_token
-from spooky.schemas.auth import SuccessOut
+from spooky.schemas.auth.answers import SuccessOut
 from spooky.services.auth import sessions
 
 from aws_lambda_powertools.event_handler import Response

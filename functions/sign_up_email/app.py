@@ -4,7 +4,7 @@ from typing import Annotated
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import client_of, session_response
-from spooky.schemas.auth import SignUpBody, TokenAndUser
+from spooky.schemas.auth.credentials import SignUpBody, TokenAndUser
 from spooky.services.auth import credentials
 from spooky.settings import api_base_url
 

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.request import caller_id
-from spooky.schemas.auth import StatusOut, UpdateUserBody
+from spooky.schemas.auth.answers import StatusOut
+from spooky.schemas.auth.profile import UpdateUserBody
 from spooky.services.auth import profile
 
 from aws_lambda_powertools.event_handler.openapi.params import Body

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from spooky.http.api import create_app, lambda_handler
 from spooky.http.auth import redirect
-from spooky.schemas.auth import EmailVerifiedOut
+from spooky.schemas.auth.emails import EmailVerifiedOut
 from spooky.services.auth import emails
 
 from aws_lambda_powertools.event_handler import Response, content_types

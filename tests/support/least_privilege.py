@@ -46,7 +46,7 @@ class Recorder:
             table = logical_table(table_name)
             if table is None:
                 continue
-            request: Request = (observation.function, action, table, observation.index)
+            request: Request = (observation.function, action, table, observation.index_name)
             with self._lock:
                 if request in self.seen:
                     continue

@@ -35,8 +35,8 @@ def _repository_modules() -> list[ModuleType]:
 def _schema_names() -> dict[str, Any]:
     """Every class of spooky.schemas by name, to evaluate annotations that name them."""
     names: dict[str, Any] = {}
-    for info in pkgutil.iter_modules(spooky.schemas.__path__):
-        module = importlib.import_module(f"spooky.schemas.{info.name}")
+    for info in pkgutil.walk_packages(spooky.schemas.__path__, "spooky.schemas."):
+        module = importlib.import_module(info.name)
         names |= {name: value for name, value in vars(module).items() if inspect.isclass(value)}
     return names
 

@@ -21,7 +21,7 @@ from spooky.ids import new_id, new_token
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions as session_repository
 from spooky.repositories.sessions import SessionsRevoked
-from spooky.schemas.auth import SignUpBody
+from spooky.schemas.auth.credentials import SignUpBody
 from spooky.services.auth import credentials
 from spooky.services.auth import sessions as session_service
 from spooky.services.auth.sessions import Client, authenticate

@@ -31,7 +31,7 @@ from spooky.http.errors import status_of
 from spooky.ids import new_id
 from spooky.models import keys
 from spooky.models.app import PostModel
-from spooky.schemas.auth import SignUpBody
+from spooky.schemas.auth.credentials import SignUpBody
 from spooky.schemas.posts import NewPost, PostChanges
 from spooky.services import posts as post_service
 from spooky.services.auth import credentials

@@ -18,7 +18,7 @@ from tests.support.factories import (
 
 
 def operations(calls: list[Observation]) -> list[tuple[str, str | None]]:
-    return [(call.operation, call.index) for call in calls]
+    return [(call.operation, call.index_name) for call in calls]
 
 
 def test_user_with_10_newest_posts_is_one_query(local_tables: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ def observation(**overrides: object) -> Observation:
     fields: dict[str, object] = {
         "operation": "Query",
         "tables": ("AppTable",),
-        "index": None,
+        "index_name": None,
         "latency_ms": 12.5,
         "capacity": (),
         "error_code": None,
@@ -39,7 +39,7 @@ def test_latency_and_capacity_per_table_and_index(
     moto_tables: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     query = observation(
-        index="UserPosts",
+        index_name="UserPosts",
         capacity=(Capacity(table="AppTable", units=1.5, indexes={"UserPosts": 1.0}),),
     )
     put = observation(operation="PutItem", capacity=(Capacity(table="AuthTable", units=1.0),))

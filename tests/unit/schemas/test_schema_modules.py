@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import pkgutil
 from pathlib import Path
 
 import pytest
 
 import spooky.schemas
 
-MODULES = [info.name for info in pkgutil.iter_modules(spooky.schemas.__path__)]
+PACKAGE = Path(spooky.schemas.__path__[0])
+MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_schema_module_does_not_postpone_annotations(name: str) -> None:
-    source = Path(spooky.schemas.__path__[0], f"{name}.py").read_text()
-
-    assert "from __future__ import annotations" not in source
+@pytest.mark.parametrize("module", MODULES, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_schema_module_does_not_postpone_annotations(module: Path) -> None:
+    assert "from __future__ import annotations" not in module.read_text()

@@ -12,7 +12,6 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -28,12 +27,10 @@ class Capacity(NamedTuple):
     indexes: Mapping[str, float] = MappingProxyType({})
 
 
-# A dataclass, not a NamedTuple like the other records: its `index` field would shadow tuple.index.
-@dataclass(frozen=True)
-class Observation:
+class Observation(NamedTuple):
     operation: str
     tables: tuple[str, ...]
-    index: str | None
+    index_name: str | None  # not `index`, which would shadow tuple.index
     latency_ms: float
     capacity: tuple[Capacity, ...]
     error_code: str | None
@@ -173,7 +170,7 @@ def _emit(
     observation = Observation(
         operation=operation,
         tables=_tables_of(params),
-        index=params.get("IndexName"),
+        index_name=params.get("IndexName"),
         latency_ms=(time.perf_counter() - started) * 1000,
         capacity=_capacity_of(parsed),
         error_code=error,

@@ -104,6 +104,10 @@ OptionalName = Annotated[
     str, AfterValidator(_clean_text), _at_most(NAME_MAX_LENGTH), documented(maxLength=NAME_MAX_LENGTH)
 ]
 ImageUrl = Annotated[str, AfterValidator(_clean_text), _at_most(2048), documented(maxLength=2048)]
+# Redirect targets: checked against the trusted origins by the services (spooky.auth.origin).
+RedirectTarget = Annotated[str, Field(max_length=2048)]
+# Tokens from links, cookies or listings; never longer than a signed session token.
+TokenText = Annotated[str, Field(min_length=1, max_length=512)]
 PostContent = Annotated[
     str,
     AfterValidator(_clean_text),

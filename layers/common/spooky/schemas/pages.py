@@ -4,7 +4,7 @@ from pydantic import Field
 
 from spooky.schemas.common import WireModel
 from spooky.schemas.posts import PostOut
-from spooky.schemas.users import AuthorOut, PublicUserOut
+from spooky.schemas.public import AuthorOut, PublicUserOut
 
 
 class PostPage(WireModel):

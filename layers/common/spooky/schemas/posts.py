@@ -10,7 +10,7 @@ from spooky.schemas.common import (
     WireDateTime,
     WireModel,
 )
-from spooky.schemas.users import AuthorOut
+from spooky.schemas.public import AuthorOut
 
 
 class NewPost(Schema):

@@ -1,7 +1,5 @@
 """User schemas: what may be written, and the user object on the wire (Better Auth's shape)."""
 
-from typing import Any
-
 from pydantic import Field, field_validator
 
 from spooky.schemas.common import (
@@ -42,16 +40,9 @@ class UserChanges(Schema):
         return name
 
 
-# Emails are personal data: public routes show them to signed-in callers only (docs/api.md).
-def _email_for_signed_in() -> Any:
-    return Field(
-        default=None,
-        exclude_if=lambda email: email is None,
-        description="Only for signed-in callers: absent when the request presents no live session.",
-    )
+class UserFields(WireModel):
+    """What every shape of a user on the wire shows (UserOut here, PublicUserOut in schemas.public)."""
 
-
-class _UserFields(WireModel):
     id: str
     name: str
     email_verified: bool = Field(alias="emailVerified")
@@ -62,21 +53,7 @@ class _UserFields(WireModel):
     updated_at: WireDateTime = Field(alias="updatedAt")
 
 
-class UserOut(_UserFields):
+class UserOut(UserFields):
     """A user as the user themselves sees it (auth responses)."""
 
     email: str
-
-
-class PublicUserOut(_UserFields):
-    """A user on a public profile: the email only for signed-in callers."""
-
-    email: str | None = _email_for_signed_in()
-
-
-class AuthorOut(WireModel):
-    """The specification's ``createdBy: { select: { name, email } }``; the email only when signed in."""
-
-    id: str
-    name: str
-    email: str | None = _email_for_signed_in()

@@ -19,7 +19,7 @@ from spooky.errors import BadRequest, Conflict, NotFound
 from spooky.models.app import AccountModel, UserModel
 from spooky.repositories import sessions as session_repository
 from spooky.repositories import users as user_repository
-from spooky.schemas.auth import SignInOut, SignUpBody, TokenAndUser
+from spooky.schemas.auth.credentials import SignInOut, SignUpBody, TokenAndUser
 from spooky.schemas.common import normalize_email
 from spooky.schemas.users import UserOut
 from spooky.services.auth import emails, rate_limits

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spooky.errors import BadRequest
 from spooky.repositories import users as user_repository
-from spooky.schemas.auth import UpdateUserBody
+from spooky.schemas.auth.profile import UpdateUserBody
 from spooky.schemas.common import require_changes
 from spooky.schemas.users import UserChanges, UserOut
 from spooky.services.mapping import to_user_out

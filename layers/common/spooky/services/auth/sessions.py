@@ -15,7 +15,7 @@ from spooky.models.app import UserModel
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions as session_repository
 from spooky.repositories.sessions import SessionWithUser
-from spooky.schemas.auth import SessionAndUser, SessionOut
+from spooky.schemas.auth.sessions import SessionAndUser, SessionOut
 from spooky.services.mapping import to_session_out, to_user_out
 
 # Better Auth's defaults: expiresIn 7 days, updateAge 1 day, freshAge 1 day; rememberMe: false lasts 1 day.
