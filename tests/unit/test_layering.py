@@ -98,16 +98,19 @@ def test_spooky_never_imports_spooky_jobs() -> None:
     assert not [str(path) for path in sources if importing.search(path.read_text())]
 
 
-def test_stream_jobs_build_no_wire_schema() -> None:
-    # The stream jobs answer no request: the API's pydantic schemas would only cost their cold starts
-    # (repositories name the schemas they take in annotations only). The health canary is not one of
-    # them: it runs the /health route's own check.
-    streams = {
+def test_stream_jobs_and_the_authorizer_load_no_pydantic() -> None:
+    # The stream jobs and the authorizer answer no route: the API's pydantic schemas (and pydantic
+    # itself, with the event models Powertools' batch utility then loads) would only cost their cold
+    # starts. Repositories name the schemas they take in annotations only, and Settings is plain Python.
+    # The health canary is not one of them: it runs the /health route's own check.
+    chosen = {
         name: str(function.module_path)
         for name, function in functions().items()
-        if any(event.get("Type") == "DynamoDB" for event in function.events.values())
+        if name == "SessionAuthorizerFunction"
+        or any(event.get("Type") == "DynamoDB" for event in function.events.values())
     }
-    assert {"AuditStreamFunction", "RetentionPurgeFunction"} <= set(streams)
-    loaded = load_handlers_fresh(streams)["loaded"]
+    assert {"AuditStreamFunction", "RetentionPurgeFunction", "SessionAuthorizerFunction"} <= set(chosen)
+    loaded = load_handlers_fresh(chosen)["loaded"]
     assert "spooky_jobs" in loaded  # the jobs really were imported
     assert not [name for name in loaded if name.startswith("spooky.schemas")]
+    assert "pydantic" not in loaded

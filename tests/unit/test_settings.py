@@ -1,11 +1,10 @@
-"""Settings come from the environment as pydantic-settings read it: any case, arguments first, text parsed."""
+"""Settings are read from the environment as pydantic-settings would: any case, arguments first."""
 
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
-from spooky.settings import Settings
+from spooky.settings import Settings, SettingsError
 
 
 def test_each_field_reads_the_variable_of_its_name_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,12 +35,15 @@ def test_only_what_was_given_counts_as_set(monkeypatch: pytest.MonkeyPatch) -> N
 
     settings = Settings(trusted_origins="https://app.example.com")
 
-    assert {"public_base_url", "trusted_origins"} <= settings.model_fields_set
-    assert "api_base_url" not in settings.model_fields_set
-    assert "unrelated_variable" not in settings.model_fields_set
+    assert {"public_base_url", "trusted_origins"} <= settings.explicitly_set
+    assert "api_base_url" not in settings.explicitly_set
+    assert "unrelated_variable" not in settings.explicitly_set
 
 
-@pytest.mark.parametrize(("text", "flag"), [("true", True), ("FALSE", False), ("1", True), ("off", False)])
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [("true", True), ("FALSE", False), ("1", True), ("off", False), ("Yes", True), ("n", False), ("T", True)],
+)
 def test_flags_are_parsed_from_text(monkeypatch: pytest.MonkeyPatch, text: str, flag: bool) -> None:
     monkeypatch.setenv("COOKIE_SECURE", text)
 
@@ -61,5 +63,25 @@ def test_empty_optional_variables_are_unset(monkeypatch: pytest.MonkeyPatch) -> 
 def test_invalid_values_fail_at_start(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
 
-    with pytest.raises(ValidationError, match=name.lower()):
+    with pytest.raises(SettingsError, match=name.lower()):
         Settings()
+
+
+def test_settings_are_read_only() -> None:
+    settings = Settings()
+
+    with pytest.raises(AttributeError, match="read-only"):
+        settings.stage = "prod"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("name", "value"), [("stage", 3), ("cookie_secure", 2), ("app_table_name", None)])
+def test_values_of_another_type_are_refused(name: str, value: object) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings(**{name: value})
+
+
+def test_unknown_names_are_ignored() -> None:
+    settings = Settings(no_such_setting="x", STAGE="dev")
+
+    assert settings.stage == "dev"
+    assert "no_such_setting" not in settings.explicitly_set

@@ -1,78 +1,136 @@
-"""Runtime configuration, read from the environment once per process (and on demand in tests)."""
+"""Runtime configuration, read from the environment once per process (and on demand in tests).
+
+Plain Python rather than a pydantic model: only the HTTP routes need pydantic (request and response
+validation), and Settings is imported by every function at init. The authorizer and the background jobs
+use nothing else of pydantic, and Powertools' batch utility imports its own pydantic event models
+whenever pydantic is loaded. Without it, RetentionPurgeFunction's init went from 1,290 M to 852 M
+instructions and the authorizer's from 1,182 M to 832 M (valgrind, the bench's interpreter). The rules
+are pydantic-settings' for a flat model of strings and flags (tests/unit/test_settings.py).
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any, Literal, Self
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+SameSite = Literal["Lax", "Strict", "None"]
+_SAME_SITE_VALUES = ("Lax", "Strict", "None")
+# pydantic's reading of a flag from text (case-insensitive).
+_TRUE_TEXT = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE_TEXT = frozenset({"0", "off", "f", "false", "n", "no"})
+
+# Every setting and its default. Optional ones default to None; flags are bools.
+_DEFAULTS: dict[str, str | bool | None] = {
+    "stage": "local",
+    "aws_region": "us-east-1",
+    "app_table_name": "AppTable",
+    "auth_table_name": "AuthTable",
+    "audit_table_name": "AuditTable",
+    "idempotency_table_name": "IdempotencyTable",
+    "dynamodb_endpoint_url": None,
+    "auth_secret_parameter": None,
+    "auth_secret": None,
+    "trusted_origins": "http://localhost:3000",
+    "email_sender": "no-reply@example.com",
+    "public_base_url": "http://localhost:3000",
+    "api_base_url": "http://127.0.0.1:3000",
+    "api_base_url_parameter": None,
+    "email_transport": "ses",
+    "local_outbox_path": ".local/outbox.jsonl",
+    "cookie_same_site": "Lax",
+    "cookie_secure": True,
+    "cookie_domain": None,
+    "cookie_partitioned": False,
+}
+_FLAGS = frozenset({"cookie_secure", "cookie_partitioned"})
+# template.yaml declares these empty so that `sam local invoke --env-vars` may set them: empty is unset.
+_EMPTY_IS_UNSET = frozenset({"dynamodb_endpoint_url", "auth_secret", "cookie_domain"})
 
 
-class Settings(BaseModel):
+class SettingsError(ValueError):
+    """A setting with a value it cannot take: raised when Settings are read, so a function fails at start."""
+
+
+def _flag(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).lower() if isinstance(value, str | int) else ""
+    if text in _TRUE_TEXT or text in _FALSE_TEXT:
+        return text in _TRUE_TEXT
+    raise SettingsError(f"{name}: {value!r} is not a flag (true/false, 1/0, yes/no, on/off)")
+
+
+def _parsed(name: str, value: object) -> str | bool | None:
+    if name in _FLAGS:
+        return _flag(name, value)
+    if name in _EMPTY_IS_UNSET and not value:
+        return None
+    if value is None and _DEFAULTS[name] is None:
+        return None
+    if not isinstance(value, str):
+        raise SettingsError(f"{name}: {value!r} is not text")
+    if name == "cookie_same_site" and value not in _SAME_SITE_VALUES:
+        raise SettingsError(f"{name}: {value!r} is not one of {', '.join(_SAME_SITE_VALUES)}")
+    return value
+
+
+class Settings:
     """Environment of a function. Deployed values come from template.yaml; local ones from devtools.
 
     Each field is read from the environment variable of its name in any case (``APP_TABLE_NAME`` ->
-    ``app_table_name``); values passed to the constructor win over the environment.
+    ``app_table_name``); values passed to the constructor (names in any case) win over the environment.
+    Read-only once built.
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    __slots__ = (*_DEFAULTS, "explicitly_set")
 
-    stage: str = "local"
-    aws_region: str = "us-east-1"
-    app_table_name: str = "AppTable"
-    auth_table_name: str = "AuthTable"
-    audit_table_name: str = "AuditTable"
-    idempotency_table_name: str = "IdempotencyTable"
+    stage: str
+    aws_region: str
+    app_table_name: str
+    auth_table_name: str
+    audit_table_name: str
+    idempotency_table_name: str
     # Set locally (DynamoDB Local or moto); unset in AWS.
-    dynamodb_endpoint_url: str | None = None
+    dynamodb_endpoint_url: str | None
     # Deployed: the SSM SecureString parameter holding the signing secret. Local: the secret itself.
-    auth_secret_parameter: str | None = None
-    auth_secret: str | None = None
-    trusted_origins: str = "http://localhost:3000"
-    email_sender: str = "no-reply@example.com"
+    auth_secret_parameter: str | None
+    auth_secret: str | None
+    trusted_origins: str
+    email_sender: str
     # The front end: relative callbackURL/redirectTo and the default reset page resolve against it.
-    public_base_url: str = "http://localhost:3000"
+    public_base_url: str
     # This API itself, for links back to it (verify-email): local (`make api`'s URL by default) ...
-    api_base_url: str = "http://127.0.0.1:3000"
+    api_base_url: str
     # ... or, deployed, the SSM parameter holding the stage's execute-api URL (it wins when set).
-    api_base_url_parameter: str | None = None
+    api_base_url_parameter: str | None
     # "ses" when deployed; "outbox" writes emails to a local file the tests can read.
-    email_transport: str = "ses"
-    local_outbox_path: str = ".local/outbox.jsonl"
+    email_transport: str
+    local_outbox_path: str
     # Session cookie attributes (docs/api.md#deployment-shapes-cookies-or-bearer). Lax keeps the
     # CSRF protection of Better Auth's default; a Domain scopes the cookie to a parent domain like its
     # crossSubDomainCookies; None (with Secure, ideally Partitioned) only for cross-site cookie setups.
-    cookie_same_site: Literal["Lax", "Strict", "None"] = "Lax"
-    cookie_secure: bool = True
-    cookie_domain: str | None = None
-    cookie_partitioned: bool = False
+    cookie_same_site: SameSite
+    cookie_secure: bool
+    cookie_domain: str | None
+    cookie_partitioned: bool
+    # The settings given to the constructor or found in the environment (the rest are defaults).
+    explicitly_set: frozenset[str]
 
-    @model_validator(mode="before")
-    @classmethod
-    def _read_environment(cls, given: Any) -> Any:
-        # pydantic-settings' environment source, reduced to what a flat model of strings and flags needs
-        # (case-insensitive names, arguments first): importing pydantic-settings cost ~40 ms of every cold
-        # start. Values are validated as pydantic-settings passed them: strings, "true"/"false" for flags.
-        if not isinstance(given, dict):
-            return given
+    def __init__(self, **given: Any) -> None:
         environment = {name.lower(): value for name, value in os.environ.items()}
-        from_environment = {name: environment[name] for name in cls.model_fields if name in environment}
-        return from_environment | {str(name).lower(): value for name, value in given.items()}
-
-    @field_validator("dynamodb_endpoint_url", "auth_secret", "cookie_domain", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        # template.yaml declares these empty so that `sam local invoke --env-vars` may set them.
-        return value or None
-
-    @model_validator(mode="after")
-    def _cookie_rules(self) -> Self:
+        found = {name: environment[name] for name in _DEFAULTS if name in environment}
+        found |= {name.lower(): value for name, value in given.items() if name.lower() in _DEFAULTS}
+        for name, default in _DEFAULTS.items():
+            object.__setattr__(self, name, _parsed(name, found[name]) if name in found else default)
+        object.__setattr__(self, "explicitly_set", frozenset(found))
         # Browsers drop SameSite=None and Partitioned cookies without Secure: fail at start, not in use.
         if (self.cookie_same_site == "None" or self.cookie_partitioned) and not self.cookie_secure:
-            raise ValueError("COOKIE_SAME_SITE=None and COOKIE_PARTITIONED need COOKIE_SECURE=true")
-        return self
+            raise SettingsError("COOKIE_SAME_SITE=None and COOKIE_PARTITIONED need COOKIE_SECURE=true")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Settings are read-only: build new ones (tests: get_settings.cache_clear())")
 
     @property
     def is_local(self) -> bool:
@@ -89,7 +147,7 @@ class Settings(BaseModel):
         """
         configured = [origin.strip() for origin in self.trusted_origins.split(",") if origin.strip()]
         own = [self.public_base_url]
-        if "api_base_url" in self.model_fields_set:
+        if "api_base_url" in self.explicitly_set:
             own.append(self.api_base_url)
         return list(dict.fromkeys([*configured, *(origin for url in own for origin in _origin(url))]))
 

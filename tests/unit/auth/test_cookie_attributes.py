@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
 from spooky.auth.cookies import signed_cookie_value
 from spooky.http.auth import cleared_session_cookies, session_cookies
-from spooky.settings import Settings, get_settings
+from spooky.settings import Settings, SettingsError, get_settings
 
 TOKEN = "Q8m2ZkT0aXbR7vLp3sWn9YcHd4Ef6GjKu1Mo5NqBz2A"
 
@@ -55,5 +54,5 @@ def test_insecure_cross_site_cookies_are_refused_at_start(
 ) -> None:
     configure(monkeypatch, COOKIE_SECURE="false", **variables)
 
-    with pytest.raises(ValidationError, match="COOKIE_SECURE"):
+    with pytest.raises(SettingsError, match="COOKIE_SECURE"):
         Settings()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spooky.auth import errors
 from spooky.auth.session_tokens import new_session_token, parse_session_token
@@ -15,8 +15,11 @@ from spooky.models.app import UserModel
 from spooky.models.auth import SessionModel
 from spooky.repositories import sessions as session_repository
 from spooky.repositories.sessions import SessionWithUser
-from spooky.schemas.auth.sessions import SessionAndUser, SessionOut
-from spooky.services.mapping import to_session_out, to_user_out
+
+# The authorizer imports this module for authenticate(), and loads no pydantic at all (test_layering):
+# the answers' schemas and their mapping are imported by the functions that build them.
+if TYPE_CHECKING:
+    from spooky.schemas.auth.sessions import SessionAndUser, SessionOut
 
 # Better Auth's defaults: expiresIn 7 days, updateAge 1 day, freshAge 1 day; rememberMe: false lasts 1 day.
 SESSION_LIFETIME = timedelta(days=7)
@@ -138,6 +141,9 @@ def get_session(token: str | None, *, allow_refresh: bool) -> SessionAnswer:
     current = current_session(token, allow_refresh=allow_refresh)
     if current is None:
         return SessionAnswer(None, cleared=True)
+    from spooky.schemas.auth.sessions import SessionAndUser
+    from spooky.services.mapping import to_session_out, to_user_out
+
     body = SessionAndUser(session=to_session_out(current.session, token), user=to_user_out(current.user))
     return SessionAnswer(body, refreshed_max_age=current.max_age_seconds if current.refreshed else None)
 
@@ -163,6 +169,8 @@ def list_sessions(user_id: str, current_session_id: str) -> list[SessionOut]:
         raise errors.unauthorized()
     if utcnow() - current.created_at >= FRESH_AGE:
         raise errors.session_not_fresh()
+    from spooky.services.mapping import to_session_out
+
     return [to_session_out(session) for session in sessions]
 
 
