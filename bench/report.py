@@ -111,7 +111,7 @@ and names the route, measured against allowed; a route measured below its ratche
 a request to lower the entry (or delete it, once the route is within its budget), so that a request
 once cut cannot come back unnoticed. Raising a budget or a ratchet entry is a change to argue in review.
 
-Re-run everything (about 7 minutes on 2 cores; writes this file):
+Re-run everything (about 4 minutes on 2 cores; writes this file):
 
 ```bash
 make bench                  # or: PYTHONPATH=layers/common:layers/jobs:. python -m bench.run
