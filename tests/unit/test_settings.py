@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from spooky.settings import Settings, SettingsError
@@ -67,11 +69,15 @@ def test_invalid_values_fail_at_start(monkeypatch: pytest.MonkeyPatch, name: str
         Settings()
 
 
-def test_settings_are_read_only() -> None:
+def test_settings_are_a_read_only_value() -> None:
     settings = Settings()
 
     with pytest.raises(AttributeError, match="read-only"):
         settings.stage = "prod"  # type: ignore[misc]
+    assert settings == Settings()
+    assert hash(settings) == hash(Settings())
+    assert settings != Settings(stage="elsewhere")
+    assert copy.deepcopy(settings) == settings
 
 
 @pytest.mark.parametrize(("name", "value"), [("stage", 3), ("cookie_secure", 2), ("app_table_name", None)])

@@ -132,6 +132,22 @@ class Settings:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Settings are read-only: build new ones (tests: get_settings.cache_clear())")
 
+    # A value, like the pydantic model it replaces: equal when every setting is; a copy is itself.
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _DEFAULTS)
+
+    def __eq__(self, other: object) -> bool:
+        return self._values() == other._values() if isinstance(other, Settings) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __copy__(self) -> Settings:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Settings:
+        return self
+
     @property
     def is_local(self) -> bool:
         return self.dynamodb_endpoint_url is not None or self.stage == "local"

@@ -69,7 +69,7 @@ def _python_values(attribute: Attribute[Any]) -> st.SearchStrategy[Any]:
 
 def _stored(attribute: Attribute[Any]) -> st.SearchStrategy[Any]:
     """What an item may hold under the attribute's name: nothing, NULL, a value of its type, a value of
-    another type, or text under its own type (a malformed date or number)."""
+    another type, text under its own type (a malformed date or number), or no typed value at all."""
     other_type = "N" if attribute.attr_type != "N" else "S"
     return st.one_of(
         st.just(MISSING),
@@ -77,6 +77,7 @@ def _stored(attribute: Attribute[Any]) -> st.SearchStrategy[Any]:
         _python_values(attribute).map(lambda value: {attribute.attr_type: attribute.serialize(value)}),
         st.text(max_size=8).map(lambda text: {other_type: text}),
         st.text(max_size=8).map(lambda text: {attribute.attr_type: text}),
+        st.text(alphabet="NSLMBUL", max_size=4),
     )
 
 

@@ -92,10 +92,9 @@ def item_reader(model: type[Model]) -> Reader | None:
             if special is not None:
                 special(instance, typed)
                 continue
-            try:
-                value = typed[attr_type]
-            except KeyError:
-                raise AttributeDeserializationError(stored_as, attr_type) from None
+            if attr_type not in typed:  # PynamoDB's own test, whatever ``typed`` is
+                raise AttributeDeserializationError(stored_as, attr_type)
+            value = typed[attr_type]
             values[name] = value if deserialize is None else deserialize(value)
         return instance
 
