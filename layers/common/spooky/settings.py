@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 SameSite = Literal["Lax", "Strict", "None"]
-_SAME_SITE_VALUES = ("Lax", "Strict", "None")
+_SAME_SITE_VALUES: tuple[str, ...] = get_args(SameSite)
 # pydantic's reading of a flag from text (case-insensitive).
 _TRUE_TEXT = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE_TEXT = frozenset({"0", "off", "f", "false", "n", "no"})

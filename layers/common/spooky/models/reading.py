@@ -79,11 +79,9 @@ def item_reader(model: type[Model]) -> Reader | None:
         instance.attribute_values = values
         for name, default, assign_through in defaults:
             value = default() if callable(default) else default
-            if value is None:
-                pass
-            elif assign_through is not None:
+            if value is not None and assign_through is not None:
                 assign_through.__set__(instance, value)
-            else:
+            elif value is not None:
                 values[name] = value
         for name, stored_as, attr_type, deserialize, special in fields:
             typed = raw.get(stored_as)
