@@ -174,7 +174,10 @@ def run(h: Harness) -> Section:
         "part of it), the service and repository functions it calls, and the endpoint's bare twin "
         "(bench/bare.py): the same event handled with boto3 and json alone, sending the same DynamoDB "
         "request(s) to the same DynamoDB Local and answering the same JSON (checked), without "
-        "validation, logging, metrics or headers; its requests alone are timed too.",
+        "validation, logging, metrics or headers; its requests alone are timed too. The handler's "
+        "overhead adds a roughly constant time to DynamoDB Local's latency, which itself varies with its "
+        "JIT's state, so the ratios move from run to run: 1.23-1.37x across the three full runs of "
+        "2026-12-02 before this one, with one to three of the four endpoints within 1.3x.",
         (
             "endpoint",
             "DynamoDB requests (both sides)",
