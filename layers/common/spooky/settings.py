@@ -21,30 +21,6 @@ _SAME_SITE_VALUES: tuple[str, ...] = get_args(SameSite)
 _TRUE_TEXT = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE_TEXT = frozenset({"0", "off", "f", "false", "n", "no"})
 
-# Every setting and its default. Optional ones default to None; flags are bools.
-_DEFAULTS: dict[str, str | bool | None] = {
-    "stage": "local",
-    "aws_region": "us-east-1",
-    "app_table_name": "AppTable",
-    "auth_table_name": "AuthTable",
-    "audit_table_name": "AuditTable",
-    "idempotency_table_name": "IdempotencyTable",
-    "dynamodb_endpoint_url": None,
-    "auth_secret_parameter": None,
-    "auth_secret": None,
-    "trusted_origins": "http://localhost:3000",
-    "email_sender": "no-reply@example.com",
-    "public_base_url": "http://localhost:3000",
-    "api_base_url": "http://127.0.0.1:3000",
-    "api_base_url_parameter": None,
-    "email_transport": "ses",
-    "local_outbox_path": ".local/outbox.jsonl",
-    "cookie_same_site": "Lax",
-    "cookie_secure": True,
-    "cookie_domain": None,
-    "cookie_partitioned": False,
-}
-_FLAGS = frozenset({"cookie_secure", "cookie_partitioned"})
 # template.yaml declares these empty so that `sam local invoke --env-vars` may set them: empty is unset.
 _EMPTY_IS_UNSET = frozenset({"dynamodb_endpoint_url", "auth_secret", "cookie_domain"})
 
@@ -63,11 +39,13 @@ def _flag(name: str, value: object) -> bool:
 
 
 def _parsed(name: str, value: object) -> str | bool | None:
-    if name in _FLAGS:
+    # A field's default says its kind: a bool is a flag, None an optional text, any other text.
+    default = getattr(Settings, name)
+    if isinstance(default, bool):
         return _flag(name, value)
     if name in _EMPTY_IS_UNSET and not value:
         return None
-    if value is None and _DEFAULTS[name] is None:
+    if value is None and default is None:
         return None
     if not isinstance(value, str):
         raise SettingsError(f"{name}: {value!r} is not text")
@@ -84,46 +62,45 @@ class Settings:
     Read-only once built.
     """
 
-    __slots__ = (*_DEFAULTS, "explicitly_set")
-
-    stage: str
-    aws_region: str
-    app_table_name: str
-    auth_table_name: str
-    audit_table_name: str
-    idempotency_table_name: str
+    stage: str = "local"
+    aws_region: str = "us-east-1"
+    app_table_name: str = "AppTable"
+    auth_table_name: str = "AuthTable"
+    audit_table_name: str = "AuditTable"
+    idempotency_table_name: str = "IdempotencyTable"
     # Set locally (DynamoDB Local or moto); unset in AWS.
-    dynamodb_endpoint_url: str | None
+    dynamodb_endpoint_url: str | None = None
     # Deployed: the SSM SecureString parameter holding the signing secret. Local: the secret itself.
-    auth_secret_parameter: str | None
-    auth_secret: str | None
-    trusted_origins: str
-    email_sender: str
+    auth_secret_parameter: str | None = None
+    auth_secret: str | None = None
+    trusted_origins: str = "http://localhost:3000"
+    email_sender: str = "no-reply@example.com"
     # The front end: relative callbackURL/redirectTo and the default reset page resolve against it.
-    public_base_url: str
+    public_base_url: str = "http://localhost:3000"
     # This API itself, for links back to it (verify-email): local (`make api`'s URL by default) ...
-    api_base_url: str
+    api_base_url: str = "http://127.0.0.1:3000"
     # ... or, deployed, the SSM parameter holding the stage's execute-api URL (it wins when set).
-    api_base_url_parameter: str | None
+    api_base_url_parameter: str | None = None
     # "ses" when deployed; "outbox" writes emails to a local file the tests can read.
-    email_transport: str
-    local_outbox_path: str
+    email_transport: str = "ses"
+    local_outbox_path: str = ".local/outbox.jsonl"
     # Session cookie attributes (docs/api.md#deployment-shapes-cookies-or-bearer). Lax keeps the
     # CSRF protection of Better Auth's default; a Domain scopes the cookie to a parent domain like its
     # crossSubDomainCookies; None (with Secure, ideally Partitioned) only for cross-site cookie setups.
-    cookie_same_site: SameSite
-    cookie_secure: bool
-    cookie_domain: str | None
-    cookie_partitioned: bool
-    # The settings given to the constructor or found in the environment (the rest are defaults).
+    cookie_same_site: SameSite = "Lax"
+    cookie_secure: bool = True
+    cookie_domain: str | None = None
+    cookie_partitioned: bool = False
+    # The settings given to the constructor or found in the environment (the rest are defaults): the
+    # one field without a default.
     explicitly_set: frozenset[str]
 
     def __init__(self, **given: Any) -> None:
         environment = {name.lower(): value for name, value in os.environ.items()}
-        found = {name: environment[name] for name in _DEFAULTS if name in environment}
-        found |= {name.lower(): value for name, value in given.items() if name.lower() in _DEFAULTS}
-        for name, default in _DEFAULTS.items():
-            object.__setattr__(self, name, _parsed(name, found[name]) if name in found else default)
+        found = {name: environment[name] for name in _FIELDS if name in environment}
+        found |= {name.lower(): value for name, value in given.items() if name.lower() in _FIELDS}
+        for name, value in found.items():
+            object.__setattr__(self, name, _parsed(name, value))
         object.__setattr__(self, "explicitly_set", frozenset(found))
         # Browsers drop SameSite=None and Partitioned cookies without Secure: fail at start, not in use.
         if (self.cookie_same_site == "None" or self.cookie_partitioned) and not self.cookie_secure:
@@ -134,7 +111,7 @@ class Settings:
 
     # A value, like the pydantic model it replaces: equal when every setting is; a copy is itself.
     def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in _DEFAULTS)
+        return tuple(getattr(self, name) for name in _FIELDS)
 
     def __eq__(self, other: object) -> bool:
         return self._values() == other._values() if isinstance(other, Settings) else NotImplemented
@@ -166,6 +143,10 @@ class Settings:
         if "api_base_url" in self.explicitly_set:
             own.append(self.api_base_url)
         return list(dict.fromkeys([*configured, *(origin for url in own for origin in _origin(url))]))
+
+
+# The settings: every field declared with a default (their values are the class attributes).
+_FIELDS = tuple(name for name in Settings.__annotations__ if name in vars(Settings))
 
 
 def _origin(url: str) -> list[str]:
