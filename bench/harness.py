@@ -83,6 +83,15 @@ def machine() -> str:
     )
 
 
+def _name_the_metrics(environment: dict[str, str]) -> None:
+    """Powertools read its metrics namespace and service when the bench's modules imported
+    spooky.observability, before this environment was applied (Lambda sets it before any import)."""
+    from spooky.observability import metrics
+
+    metrics.namespace = environment["POWERTOOLS_METRICS_NAMESPACE"]
+    metrics.service = environment["POWERTOOLS_SERVICE_NAME"]
+
+
 @contextmanager
 def harness(mode: Mode) -> Iterator[Harness]:
     """Start DynamoDB Local (in memory), create the tables, point the functions at them, seed."""
@@ -99,8 +108,12 @@ def harness(mode: Mode) -> Iterator[Harness]:
                 "LOCAL_OUTBOX_PATH": str(outbox),
                 # Handlers log warnings and errors only: INFO lines would flood the tables on stdout.
                 "POWERTOOLS_LOG_LEVEL": "WARNING",
+                # Metrics published at the end of every invocation, as deployed (run.py sends them to
+                # /dev/null); the local API disables them, which makes a handler do less than in Lambda.
+                "POWERTOOLS_METRICS_DISABLED": "false",
             }
             apply_environment(environment)
+            _name_the_metrics(environment)
             started = time.perf_counter()
             dataset = seed(mode.scale)
             yield Harness(mode, endpoint, names, environment, outbox, dataset, time.perf_counter() - started)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky import startup
@@ -99,6 +100,8 @@ def entry_point[R](handler: EntryPoint[R], *, correlation_id_path: str | None = 
     @metrics.log_metrics(capture_cold_start_metric=True)
     @tracer.capture_lambda_handler(capture_response=False)
     def wrapped(event: dict[str, Any], context: LambdaContext) -> R:
+        if is_metrics_disabled():  # locally: Powertools then neither publishes nor clears them at flush
+            metrics.clear_metrics()  # so they would pile up, and a metric's 100th value print after all
         with invoked_as(context.function_name):
             return handler(event, context)
 

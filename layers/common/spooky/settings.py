@@ -11,7 +11,7 @@ are pydantic-settings' for a flat model of strings and flags (tests/unit/test_se
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
@@ -129,7 +129,7 @@ class Settings:
     def is_local(self) -> bool:
         return self.dynamodb_endpoint_url is not None or self.stage == "local"
 
-    @property
+    @cached_property  # read on every request, several times (CORS, the origin check): built once
     def trusted_origin_list(self) -> list[str]:
         """TRUSTED_ORIGINS, then the origins of this API and of its front end, which are always trusted.
 

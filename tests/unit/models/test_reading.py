@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -37,6 +37,8 @@ def _models(base: type[Model]) -> list[type[Model]]:
 
 # Every model module, imported: a model is found as a subclass of KeyedModel.
 MODEL_MODULES = (spooky.models.app, spooky.models.audit, spooky.models.auth)
+# Digits in any script, and in every position of YYYY-MM-DDTHH:MM:SS.ffffff+0000.
+STORED_DATE_SHAPE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000"
 MODELS = sorted(set(_models(KeyedModel)), key=lambda model: model.__name__)
 
 
@@ -78,7 +80,13 @@ def _stored(attribute: Attribute[Any]) -> st.SearchStrategy[Any]:
         st.text(max_size=8).map(lambda text: {other_type: text}),
         st.text(max_size=8).map(lambda text: {attribute.attr_type: text}),
         st.text(alphabet="NSLMBUL", max_size=4),
+        *([_date_shaped_text()] if isinstance(attribute, UTCDateTimeAttribute) else []),
     )
+
+
+def _date_shaped_text() -> st.SearchStrategy[dict[str, str]]:
+    """Text in the stored date format's shape, valid or not (month 13, February 30, year 0, any digits)."""
+    return st.from_regex(STORED_DATE_SHAPE, fullmatch=True).map(lambda text: {"S": text})
 
 
 def _items(model: type[Model]) -> st.SearchStrategy[dict[str, Any]]:
@@ -93,9 +101,14 @@ def _built(build: Any, model: type[Model], raw: dict[str, Any]) -> tuple[str, An
         instance = build(model, raw)
     except Exception as error:  # the same class and message on both sides
         return ("error", (type(error), str(error)))
-    # Types compare too (1 == 1.0); maps as dicts, since a MapAttribute's == builds a condition.
+    # Types compare too (1 == 1.0), and time zones (equal datetimes may differ in theirs); maps as
+    # dicts, since a MapAttribute's == builds a condition.
     values = {
-        name: (type(value), value.as_dict() if isinstance(value, MapAttribute) else value)
+        name: (
+            type(value),
+            value.as_dict() if isinstance(value, MapAttribute) else value,
+            value.tzinfo if isinstance(value, datetime) else None,
+        )
         for name, value in instance.attribute_values.items()
     }
     return ("built", (type(instance), values))

@@ -122,3 +122,18 @@ def test_the_canary_publishes_an_unreachable_table_as_unhealthy(
 
     assert result["healthy"] is False
     assert values["DatabaseHealthy"] == [0.0]
+
+
+def test_metrics_disabled_locally_print_nothing_and_never_pile_up(
+    moto_tables: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """POWERTOOLS_METRICS_DISABLED (the local API, the bench): Powertools' flush then neither prints the
+    metrics nor clears them. They piled up across invocations, every add_metric formatted the whole pile,
+    and the 100th value of a metric printed an EMF line after all."""
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    invocations = 101  # the canary adds one DatabaseHealthy value per invocation
+
+    printed = [canary(capsys)[1] for _ in range(invocations)]
+
+    assert not any(printed)
+    assert len(metrics.metric_set["DatabaseHealthy"]["Value"]) == 1  # the last invocation's, unpublished

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
-import math
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -15,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from spooky.auth.cookies import header
 from spooky.auth.origin import check_request_origin
+from spooky.http import json_body
 from spooky.http.cors import cors_config, response_headers
 from spooky.http.errors import register_error_handlers
 from spooky.observability import instrumented
@@ -23,11 +22,6 @@ from spooky.settings import get_settings
 
 # Far above any valid body (a post is at most ~80 KB of text), far below API Gateway's 10 MB.
 MAX_BODY_BYTES = 256 * 1024
-MAX_JSON_DEPTH_ERROR = "JSON nested too deeply"
-# No field is a number anywhere near this long; Python's own int-string limit is 4,300 digits.
-MAX_INT_DIGITS = 4300
-LONE_SURROGATE_ERROR = "string with a lone surrogate"
-
 # Sent on every response, errors included (exception handlers bypass Powertools middlewares).
 SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
@@ -41,47 +35,6 @@ SECURITY_HEADERS = {
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _finite_float(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):  # 1e999 parses as inf: JSON has no such number
-        raise ValueError("number out of range")
-    return number
-
-
-def _bounded_int(text: str) -> int:
-    # Checked first: int() past Python's int-string limit raises a message about sys.set_int_max_str_digits.
-    if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise ValueError("number has too many digits")
-    return int(text)
-
-
-def _parse_json(body: str) -> Any:
-    """``body`` as JSON; every way it can fail is a JSONDecodeError, which Powertools answers with a 400.
-
-    Besides syntax errors, json.loads raises RecursionError (deep nesting) and ValueError (integers over
-    Python's 4,300-digit limit), and accepts what is not JSON: NaN and Infinity, numbers out of float
-    range, strings with lone surrogates (unstorable, and unencodable wherever they are used).
-    """
-    try:
-        data = json.loads(
-            body, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int
-        )
-        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError on a lone surrogate
-    except json.JSONDecodeError:
-        raise
-    except RecursionError:
-        raise json.JSONDecodeError(MAX_JSON_DEPTH_ERROR, body, 0) from None
-    except UnicodeEncodeError:
-        raise json.JSONDecodeError(LONE_SURROGATE_ERROR, body, 0) from None
-    except ValueError as error:
-        raise json.JSONDecodeError(str(error), body, 0) from None
-    return data
-
-
 def require_trusted_origin(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
     """Better Auth's CSRF defence: a cookie-bearing, state-changing request needs a trusted Origin (403)."""
     event = app.current_event
@@ -93,7 +46,10 @@ def create_app() -> APIGatewayRestResolver:
     """A REST API resolver with pydantic validation, CORS from settings, the origin check and the shared
     error mapping."""
     app = APIGatewayRestResolver(
-        enable_validation=True, cors=cors_config(), json_body_deserializer=_parse_json
+        enable_validation=True,
+        cors=cors_config(),
+        json_body_deserializer=json_body.read,
+        serializer=json_body.write,
     )
     app.use(middlewares=[require_trusted_origin])
     register_error_handlers(app)
@@ -108,7 +64,7 @@ def refusal(
         "statusCode": int(status),
         "multiValueHeaders": {"Content-Type": ["application/json"]}
         | {name: [value] for name, value in (headers or {}).items()},
-        "body": json.dumps({"code": code, "message": message}),
+        "body": json_body.write({"code": code, "message": message}),
         "isBase64Encoded": False,
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 from typing import Any
 
@@ -14,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from spooky import errors
 from spooky.db.errors import is_transient
+from spooky.http import json_body
 from spooky.observability import logger
 
 TRANSIENT_RETRY_AFTER_SECONDS = 1
@@ -44,7 +44,7 @@ def error_response(
     return Response(
         status_code=int(status),
         content_type=content_types.APPLICATION_JSON,
-        body=json.dumps({"code": code, "message": message, **extra}),
+        body=json_body.write({"code": code, "message": message, **extra}),
         headers=headers,
     )
 

