@@ -12,7 +12,7 @@ from spooky.http import json_body
 
 # Every character of the Basic Multilingual Plane but the surrogates, and some beyond it.
 EVERY_CHARACTER = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF)
-TEXTS = ["plain", "\"quoted\" \\ /slashed/", "\u2028\u2029", "👻🎃", EVERY_CHARACTER]
+TEXTS = ["plain", '"quoted" \\ /slashed/', "\u2028\u2029", "👻🎃", EVERY_CHARACTER]
 
 
 def _json_stringify(value: object) -> str:
