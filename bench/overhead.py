@@ -189,10 +189,13 @@ def run(h: Harness) -> Section:
         "part of it), the service and repository functions it calls, and the endpoint's bare twin "
         "(bench/bare.py): the same event handled with boto3 and json alone, sending the same DynamoDB "
         "request(s) to the same DynamoDB Local and answering the same JSON (checked), without "
-        "validation, logging, metrics or headers; its requests alone are timed too. The handler's "
-        "overhead adds a roughly constant time to DynamoDB Local's latency, which itself varies with its "
-        "JIT's state, so the ratios move from run to run: 1.23-1.37x across the three full runs of "
-        "2026-12-02 before this one, with one to three of the four endpoints within 1.3x.",
+        "validation, logging, metrics or headers; its requests alone are timed too. The handler publishes "
+        "its metrics at the end of every invocation, as deployed (EMF lines, to /dev/null here); tracing "
+        "is off, as there is no X-Ray daemon locally, so the subsegments a deployed Tracer records (one "
+        "per invocation and per request) are not measured. The handler's overhead adds a roughly "
+        "constant time to DynamoDB Local's latency, which itself varies with its JIT's state, so the "
+        "ratios move from run to run: 1.19-1.29x in the five runs of 2026-12-02 05:10-05:37 UTC, every "
+        "endpoint within 1.3x in each.",
         (
             "endpoint",
             "DynamoDB requests (both sides)",
@@ -286,9 +289,10 @@ def _gap(name: str, timings: dict[str, Timing], ratio: float) -> Target:
 PROFILED = {
     HANDLER_SHARE: (
         "library code per call: Powertools' routing, request validation and response serialisation "
-        "(a pydantic dump of every post with its two dates in Better Auth's format, then json.dumps: "
-        "about a third of the share on a page of 20) and its Logger, Metrics and Tracer decorators; "
-        "only removing one of them would cut it, and the issue keeps all of them"
+        "(a pydantic dump of every post with its two dates in Better Auth's format, then the JSON text, "
+        "written by pydantic-core: 15 us for a page of 20, where json.dumps took 50) and its Logger, "
+        "Metrics (the EMF flush) and Tracer decorators; only removing one of them would cut it, and the "
+        "issue keeps all of them"
     ),
     SERVICE_SHARE: (
         "one pydantic model_validate per item; model_construct would skip validation of what the "
@@ -296,8 +300,8 @@ PROFILED = {
     ),
     REPOSITORY_SHARE: (
         "timed alone, each request costs about 0.16 ms more than bare boto3's (PynamoDB's request path, "
-        "spooky's observation of it with its 2-3 EMF metrics), and each item 7 us to build into its "
-        "model (spooky.models.reading; PynamoDB's own way took 19 us); the two requests of a page run "
+        "spooky's observation of it with its 2-3 EMF metrics), and each item 5 us to build into its "
+        "model (spooky.models.reading; PynamoDB's own way takes 18 us); the two requests of a page run "
         "concurrently on the 2 cores DynamoDB Local also uses, so extra CPU time on either thread "
         "delays the other too. Reading items without PynamoDB models would break the layering "
         "(repositories return models)"

@@ -100,8 +100,10 @@ def entry_point[R](handler: EntryPoint[R], *, correlation_id_path: str | None = 
     @metrics.log_metrics(capture_cold_start_metric=True)
     @tracer.capture_lambda_handler(capture_response=False)
     def wrapped(event: dict[str, Any], context: LambdaContext) -> R:
-        if is_metrics_disabled():  # locally: Powertools then neither publishes nor clears them at flush
-            metrics.clear_metrics()  # so they would pile up, and a metric's 100th value print after all
+        # Locally metrics are disabled, and Powertools then neither publishes nor clears them at flush:
+        # they would pile up across invocations, and a metric's 100th value print after all.
+        if metrics.metric_set and is_metrics_disabled():
+            metrics.clear_metrics()
         with invoked_as(context.function_name):
             return handler(event, context)
 
