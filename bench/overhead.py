@@ -192,9 +192,9 @@ def run(h: Harness) -> Section:
         "validation, logging, metrics or headers; its requests alone are timed too. The handler publishes "
         "its metrics at the end of every invocation, as deployed (EMF lines, to /dev/null here); tracing "
         "is off, as there is no X-Ray daemon locally, so the subsegments a deployed Tracer records (one "
-        "per invocation and per request) are not measured. The handler's overhead adds a roughly "
+        "per invocation and per request) are left out. The handler's overhead adds a roughly "
         "constant time to DynamoDB Local's latency, which itself varies with its JIT's state, so the "
-        "ratios move from run to run: 1.19-1.29x in the five runs of 2026-12-02 05:10-05:37 UTC, every "
+        "ratios move from run to run: 1.19-1.29x in the five runs of 2026-12-02 05:13-05:29 UTC, every "
         "endpoint within 1.3x in each.",
         (
             "endpoint",
