@@ -8,7 +8,12 @@ import subprocess
 
 import pytest
 
+from devtools.events import rest_event
+from devtools.functions import load_handler
+from devtools.lambda_context import LocalLambdaContext
 from spooky.http import json_body
+from spooky.http.errors import error_response
+from tests.support.client import FRONT_END_ORIGIN, find_route
 
 # Every character of the Basic Multilingual Plane but the surrogates, and some beyond it.
 EVERY_CHARACTER = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF)
@@ -37,3 +42,16 @@ def test_a_lone_surrogate_which_utf8_cannot_carry_is_escaped() -> None:
 
     assert "\\ud800" in written
     assert json.loads(written) == {"message": "userId \ud800 is not valid"}
+
+
+@pytest.mark.usefixtures("moto_tables", "cheap_passwords")
+def test_handlers_and_error_answers_are_written_by_it() -> None:
+    route, _ = find_route("POST", "/api/auth/sign-up/email")
+    body = {"email": "zoe@example.com", "password": "correct horse battery", "name": "Zoë 👻"}
+    event = rest_event("POST", route.path, route.path, body=body, headers={"Origin": FRONT_END_ORIGIN})
+
+    answer = load_handler(route.function)(event, LocalLambdaContext(route.function))
+
+    assert answer["statusCode"] == 200
+    assert '"name":"Zoë 👻"' in answer["body"]
+    assert error_response(400, "BAD", "Zoë").body == '{"code":"BAD","message":"Zoë"}'

@@ -60,9 +60,11 @@ def write(body: Any) -> str:
     """A response body as JSON text, written by pydantic-core's encoder: 15 µs for a page of 20 posts,
     where json.dumps took 50 µs, on every listing.
 
-    Characters outside ASCII are written as themselves, as Better Auth's server (JSON.stringify) writes
-    them, not as json.dumps' \\u escapes. A lone surrogate, which UTF-8 cannot carry, is written as json's
-    escape: request bodies refuse them, but an error may quote a path or query parameter.
+    Text is written as Better Auth's server (JSON.stringify) writes it: characters outside ASCII as
+    themselves, not as json.dumps' \\u escapes. A lone surrogate, which UTF-8 cannot carry, makes the
+    whole body json.dumps' (escapes throughout): request bodies refuse them, but an error may quote a
+    path or query parameter. Powertools also hands this function to its response validation, for
+    objects it cannot encode itself; every route returns a schema or plain JSON values, so it never does.
     """
     try:
         return to_json(body).decode()
