@@ -52,6 +52,9 @@ TRICKY_DATES = (
     "2026-13-01T00:00:00.000000+0000",
     "\uff12\uff10\uff12\uff16-12-01T00:00:00.000000+0000",  # fullwidth digits: 2026
 )
+# Numbers some parser could get wrong: leading zeros and underscores (int() takes them, JSON does not),
+# digits of another script, signs, fractions, exponents, and more digits than any int64.
+TRICKY_NUMBERS = ("0", "00", "01", "1_0", "\u0663", "-0", "+1", "1.50", "1e3", " 1", "9" * 40, "")
 MODELS = sorted(set(_models(KeyedModel)), key=lambda model: model.__name__)
 
 
@@ -99,6 +102,11 @@ def _stored(attribute: Attribute[Any]) -> st.SearchStrategy[Any]:
         st.text(max_size=8).map(lambda text: {attribute.attr_type: text}),
         st.text(alphabet="NSLMBUL", max_size=4),
         *([_date_shaped_text()] if isinstance(attribute, UTCDateTimeAttribute) else []),
+        *(
+            [st.sampled_from(TRICKY_NUMBERS).map(lambda text: {"N": text})]
+            if attribute.attr_type == "N"
+            else []
+        ),
     )
 
 
@@ -158,6 +166,13 @@ def test_tricky_dates_are_read_as_pynamodb_reads_them(text: str) -> None:
     raw = {"pk": {"S": "k"}, "sk": {"S": "s"}, "created": {"S": text}}
 
     assert _built(_ours, Dated, raw) == _built(_pynamodb, Dated, raw)
+
+
+@pytest.mark.parametrize("text", TRICKY_NUMBERS)
+def test_tricky_numbers_are_read_as_pynamodb_reads_them(text: str) -> None:
+    raw = {"pk": {"S": "k"}, "sk": {"S": "s"}, "count": {"N": text}}
+
+    assert _built(_ours, Versioned, raw) == _built(_pynamodb, Versioned, raw)
 
 
 def test_a_read_item_is_an_independent_model() -> None:

@@ -17,13 +17,14 @@ error) is PynamoDB's.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from pynamodb.attributes import Attribute, UTCDateTimeAttribute
+from pynamodb.attributes import Attribute, NumberAttribute, UTCDateTimeAttribute
 from pynamodb.constants import NULL
 from pynamodb.exceptions import AttributeDeserializationError
 from pynamodb.models import Model
@@ -69,9 +70,20 @@ def _utc_datetime(text: Any) -> datetime:
     return UTCDateTimeAttribute._fast_parse_utc_date_string(text)
 
 
+def _whole_number(text: Any) -> Any:
+    """NumberAttribute.deserialize (json.loads), in 0.1 µs rather than 0.75 µs for the plain integers
+    DynamoDB returns for counters and versions: ASCII digits without a leading zero, which json.loads
+    reads as int() does. Anything else (signs, fractions, exponents, errors) goes to json.loads."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+        return int(text)
+    return json.loads(text)
+
+
 def _deserializer(attribute: Attribute[Any]) -> Callable[[Any], Any] | None:
     if type(attribute).deserialize is UTCDateTimeAttribute.deserialize:
         return _utc_datetime
+    if type(attribute).deserialize is NumberAttribute.deserialize:
+        return _whole_number
     return attribute.deserialize if _overrides(attribute, "deserialize") else None
 
 
