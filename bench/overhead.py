@@ -194,8 +194,9 @@ def run(h: Harness) -> Section:
         "is off, as there is no X-Ray daemon locally, so the subsegments a deployed Tracer records (one "
         "per invocation and per request) are left out. The handler's overhead adds a roughly "
         "constant time to DynamoDB Local's latency, which itself varies with its JIT's state, so the "
-        "ratios move from run to run: 1.19-1.29x in the five runs of 2026-12-02 05:13-05:29 UTC, every "
-        "endpoint within 1.3x in each.",
+        "ratios move from run to run: 1.19-1.30x in the ten runs of 2026-12-02 05:13-05:58 UTC before "
+        "this one, every endpoint within 1.3x in nine of them; in the tenth, GET /users/{userId}/posts "
+        "and POST /posts were just over (1.30x rounded).",
         (
             "endpoint",
             "DynamoDB requests (both sides)",
