@@ -301,7 +301,7 @@ PROFILED = {
     ),
     REPOSITORY_SHARE: (
         "timed alone, each request costs about 0.16 ms more than bare boto3's (PynamoDB's request path, "
-        "spooky's observation of it with its 2-3 EMF metrics), and each item 5 us to build into its "
+        "spooky's observation of it with its 2-3 EMF metrics), and each item 4 us to build into its "
         "model (spooky.models.reading; PynamoDB's own way takes 18 us); the two requests of a page run "
         "concurrently on the 2 cores DynamoDB Local also uses, so extra CPU time on either thread "
         "delays the other too. Reading items without PynamoDB models would break the layering "

@@ -2,12 +2,12 @@
 
 PynamoDB builds a model from an item in three passes: the constructor sets the defaults, the
 deserialisation sets them again, then assigns each attribute through its descriptor. That costs
-~18 µs a post, most of a listing's time above bare boto3 (docs/performance.md, section 4). A reader
-does the same steps once, from a plan made per model class: ~5 µs a post.
+~18 µs a post, a large share of a listing's time above bare boto3 (docs/performance.md, section 4). A reader
+does the same steps once, from a plan made per model class: ~4 µs a post.
 
 The plan keeps PynamoDB's rules, attribute by attribute: defaults first (``attr.default``, called
 when callable), then every attribute present and not NULL, read with its own ``get_value`` and
-``deserialize`` (UTCDateTimeAttribute's by a faster parser with the same results), and stored in
+``deserialize`` (dates and plain integers by faster parsers with the same results), and stored in
 ``attribute_values`` as its descriptor stores it. An attribute class that customises any of these
 (TTL and version attributes set through ``__set__``) is called as PynamoDB calls it. A model with
 a discriminator or its own ``__init__`` gets no reader and is built by PynamoDB.
