@@ -6,10 +6,12 @@ at botocore's client, for chosen operations; everything else reaches DynamoDB Lo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import botocore.client
+import botocore.endpoint
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
@@ -177,3 +179,49 @@ def test_write_timeout_is_503_and_update_not_applied(
 
     assert response.status == 503
     assert call("GET", f"/posts/{post_id}").body["name"] == "before"
+
+
+@pytest.fixture
+def lose_first_response(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], list[dict[str, Any]]]:
+    """lose_first_response(operation): its first request reaches DynamoDB Local and is applied, then the
+    client sees a read timeout instead of the answer, as when a response is lost on the way back, and
+    the SDK retries it (botocore retries any timeout). Returns the requests sent for ``operation``."""
+    real_send = botocore.endpoint.Endpoint._send
+    sent: list[dict[str, Any]] = []
+    chosen: list[str] = []
+
+    def send(endpoint: Any, request: Any) -> Any:
+        target = request.headers.get("X-Amz-Target", b"")
+        operation = (target.decode() if isinstance(target, bytes) else target).rsplit(".", 1)[-1]
+        response = real_send(endpoint, request)
+        if operation in chosen:
+            sent.append(json.loads(request.body))
+            if len(sent) == 1:
+                raise ReadTimeoutError(endpoint_url=request.url)
+        return response
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "_send", send)
+
+    def choose(operation: str) -> list[dict[str, Any]]:
+        chosen.append(operation)
+        return sent
+
+    return choose
+
+
+def test_a_transaction_whose_answer_was_lost_is_applied_once_and_answered(
+    author: str, lose_first_response: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    """botocore gives every TransactWriteItems a ClientRequestToken (an idempotency token in DynamoDB's
+    service model) and resends it with each retry: DynamoDB answers the retry as it answered the
+    original, and applies nothing again. Without it the retry would fail the post's own condition, and
+    the client get a 409 for a post that was created (and retry into a duplicate)."""
+    sent = lose_first_response("TransactWriteItems")
+
+    response = call("POST", "/posts", user_id=author, body={"name": "once"})
+
+    assert len(sent) == 2  # the lost one and the SDK's retry
+    assert sent[0]["ClientRequestToken"] == sent[1]["ClientRequestToken"]
+    assert response.status == 201
+    assert posts_of(author) == ["once"]
+    assert users.get_user(author).post_count == 1  # type: ignore[union-attr]

@@ -3,6 +3,11 @@
 PynamoDB regroups a transaction's items as condition checks, deletes, puts, updates; DynamoDB's
 cancellation reasons follow that order. ``Transaction`` remembers a label per item so callers can ask
 "which of my items failed, and why" without knowing about the regrouping.
+
+Every TransactWriteItems carries a ClientRequestToken: botocore adds one to each call and resends it
+with each of its own retries, so a transaction whose answer was lost (a read timeout) is answered by
+DynamoDB, not applied twice (tests/integration/reliability/test_fault_injection.py). The retries here
+follow an answered failure, and each gets a token of its own.
 """
 
 from __future__ import annotations
