@@ -40,7 +40,7 @@ MODEL_MODULES = (spooky.models.app, spooky.models.audit, spooky.models.auth)
 # Any ASCII digits in every position of YYYY-MM-DDTHH:MM:SS.ffffff+0000 (digits of other scripts are
 # covered by the arbitrary text): the strings the fast date parser takes, valid or not.
 STORED_DATE_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+0000"
-# Dates in that shape that some parser could get wrong: hour 24 (Python 3.14's fromisoformat reads it as
+# Dates in that shape that some parser could get wrong: hour 24 (newer Pythons' fromisoformat read it as
 # the next midnight), February 29 of a year that has none, February 30, year 0, month 13, and digits of
 # another script.
 TRICKY_DATES = (

@@ -54,7 +54,7 @@ def _special(attribute: Attribute[Any]) -> Callable[[Any, dict[str, Any]], None]
 
 
 # What UTCDateTimeAttribute writes (its DATETIME_FORMAT, %Y-%m-%dT%H:%M:%S.%f+0000), in ASCII digits.
-# Hours stop at 23: from Python 3.14 fromisoformat reads T24:00 as the next midnight; PynamoDB refuses it.
+# Hours stop at 23: newer Pythons' fromisoformat reads T24:00 as the next midnight; PynamoDB refuses it.
 _STORED_UTC_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):\d\d:\d\d\.\d{6}\+0000", re.ASCII)
 
 
